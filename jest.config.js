@@ -1,0 +1,13 @@
+/** @type {import('jest').Config} */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: {
+		// Type errors are the job of `npm run typecheck`; here each file is only transpiled.
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+	},
+	// Sources import siblings as `./x.ts` (for Deno); the compiler rewrites that to `./x.js`.
+	moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+	testTimeout: 30_000,
+};

@@ -1,0 +1,34 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
+import { cancelSignalOf } from '../../../shared/n8n/env.ts';
+import type { SubmitOptions } from '../../taskInputParameters.ts';
+import { readTaskInput, submitOptions, taskInputProperties } from '../../taskInputParameters.ts';
+
+const properties: INodeProperties[] = [
+	...taskInputProperties,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: submitOptions,
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['create'] } }, properties);
+
+/** Submits without waiting: one item per created task, to look up later with Get Task or Get Results. */
+export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
+	const flowName = this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) as string;
+	const options = this.getNodeParameter('options', itemIndex, {}) as SubmitOptions;
+	const signal = cancelSignalOf(this);
+	const flow = await visionatrix.getInstalledFlow(flowName, signal);
+	const input = await readTaskInput(this, itemIndex, flow, options);
+	const created = await visionatrix.createTask(flow, input, signal);
+	return created.tasks_ids.map((taskId) => ({
+		json: { task_id: taskId, flow: flow.name, tasks_ids: created.tasks_ids, outputs: created.outputs },
+	}));
+}

@@ -1,0 +1,18 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
+import { cancelSignalOf } from '../../../shared/n8n/env.ts';
+import { flowNameField, groupScopeField } from '../../descriptions.ts';
+
+const properties: INodeProperties[] = [flowNameField, groupScopeField];
+
+export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['deleteUnfinished'] } }, properties);
+
+/** Deletes the queued, running and failed tasks of a flow; finished ones stay. */
+export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
+	const flowName = this.getNodeParameter('flowName', itemIndex) as string;
+	const groupScope = this.getNodeParameter('groupScope', itemIndex, 1) as number;
+	await visionatrix.deleteUnfinished(flowName, groupScope, cancelSignalOf(this));
+	return [{ json: { flow: flowName, groupScope, deletedUnfinished: true } }];
+}

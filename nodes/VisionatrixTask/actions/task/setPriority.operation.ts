@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
+import { readTaskId } from '../../readParameters.ts';
+import { cancelSignalOf } from '../../../shared/n8n/env.ts';
+import { taskIdField } from '../../descriptions.ts';
+
+const properties: INodeProperties[] = [
+	taskIdField,
+	{
+		displayName: 'Priority',
+		name: 'priority',
+		type: 'number',
+		default: 0,
+		required: true,
+		typeOptions: { minValue: 0, maxValue: 15 },
+		description: 'New priority from 0 to 15; only a task that has not started can change',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['setPriority'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
+	const taskId = readTaskId(this, itemIndex);
+	const priority = this.getNodeParameter('priority', itemIndex) as number;
+	await visionatrix.setPriority(taskId, priority, cancelSignalOf(this));
+	return [{ json: { task_id: taskId, priority } }];
+}

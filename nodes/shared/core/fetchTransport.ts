@@ -1,0 +1,52 @@
+// Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
+import { connectionErrorFrom } from './errors.ts';
+import type { Transport } from './http.ts';
+
+export interface FetchTransportOptions {
+	/** Defaults to the global fetch (undici in Node, the built-in one in Deno). */
+	fetch?: typeof fetch;
+	/** HTTP Basic credentials added to every request. */
+	basicAuth?: { user: string; password: string };
+	/** Extra headers on every request (an API key, a proxy token). */
+	headers?: Record<string, string>;
+}
+
+/** A Transport over fetch, for the scripts and tools; n8n uses its own request helper instead. */
+export function fetchTransport(options: FetchTransportOptions = {}): Transport {
+	const doFetch = options.fetch ?? fetch;
+	const authorization = options.basicAuth
+		? `Basic ${base64(`${options.basicAuth.user}:${options.basicAuth.password}`)}`
+		: undefined;
+
+	return async (request) => {
+		const signals = [request.signal, request.timeoutMs ? AbortSignal.timeout(request.timeoutMs) : undefined].filter(
+			(signal): signal is AbortSignal => signal !== undefined,
+		);
+		const headers: Record<string, string> = { ...options.headers, ...request.headers };
+		if (authorization) headers.authorization = authorization;
+		try {
+			const response = await doFetch(request.url, {
+				method: request.method,
+				headers,
+				body: request.body as RequestInit['body'],
+				signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+			});
+			const body = new Uint8Array(await response.arrayBuffer());
+			const responseHeaders: Record<string, string> = {};
+			response.headers.forEach((value, name) => {
+				responseHeaders[name.toLowerCase()] = value;
+			});
+			return { status: response.status, headers: responseHeaders, body };
+		} catch (error) {
+			if (request.signal?.aborted) throw error;
+			throw connectionErrorFrom(error);
+		}
+	};
+}
+
+function base64(text: string): string {
+	const bytes = new TextEncoder().encode(text);
+	let binary = '';
+	for (const byte of bytes) binary += String.fromCharCode(byte);
+	return btoa(binary);
+}

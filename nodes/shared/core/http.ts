@@ -1,0 +1,83 @@
+// Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a transport sends: plain data, already resolved to an absolute URL. */
+export interface TransportRequest {
+	method: HttpMethod;
+	url: string;
+	headers: Record<string, string>;
+	body?: string | Uint8Array | FormData;
+	signal?: AbortSignal;
+	/** Per-request limit; the transport aborts the request after it. */
+	timeoutMs?: number;
+}
+
+export interface TransportResponse {
+	status: number;
+	/** Header names in lower case. */
+	headers: Record<string, string>;
+	body: Uint8Array;
+}
+
+/**
+ * The single way out to the network. It applies authentication itself (n8n: the credential;
+ * scripts: flags), so the core never sees a secret. Network failures must be thrown as
+ * `ConnectionError` (see `connectionErrorFrom`), HTTP error statuses must be returned, not thrown.
+ */
+export type Transport = (request: TransportRequest) => Promise<TransportResponse>;
+
+/** A part of a multipart/form-data body. */
+export type FormPart =
+	| { name: string; value: string }
+	| { name: string; data: Uint8Array; fileName: string; mimeType: string };
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+/**
+ * `safe`: may be sent again after any failure (reads, deletes, idempotent updates).
+ * `unsent-only`: creates something, so it is repeated only when it certainly never reached the
+ * server (connection refused, or the server said 429 before doing anything).
+ */
+export type RetryMode = 'safe' | 'unsent-only';
+
+export interface ApiRequest {
+	method: HttpMethod;
+	/** Path below the base URL, starting with `/`. */
+	path: string;
+	query?: Record<string, QueryValue>;
+	headers?: Record<string, string>;
+	json?: unknown;
+	form?: FormPart[];
+	retry?: RetryMode;
+	signal?: AbortSignal;
+	timeoutMs?: number;
+}
+
+export function toFormData(parts: FormPart[]): FormData {
+	const form = new FormData();
+	for (const part of parts) {
+		if ('value' in part) form.append(part.name, part.value);
+		else form.append(part.name, new Blob([part.data], { type: part.mimeType }), part.fileName);
+	}
+	return form;
+}
+
+export function buildUrl(baseUrl: string, path: string, query?: Record<string, QueryValue>): string {
+	const base = baseUrl.replace(/\/+$/, '');
+	const url = new URL(base + path);
+	for (const [key, value] of Object.entries(query ?? {})) {
+		if (value !== undefined && value !== null) url.searchParams.set(key, String(value));
+	}
+	return url.toString();
+}
+
+export function headerValue(headers: Record<string, string>, name: string): string | undefined {
+	return headers[name.toLowerCase()];
+}
+
+const textDecoder = new TextDecoder();
+
+export function bodyText(body: Uint8Array): string {
+	return textDecoder.decode(body);
+}

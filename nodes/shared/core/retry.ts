@@ -1,0 +1,72 @@
+// Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
+import type { ApiError } from './errors.ts';
+import { isApiError, isConnectionError } from './errors.ts';
+import type { RetryMode } from './http.ts';
+
+export interface RetryPolicy {
+	/** Attempts after the first one. */
+	maxRetries: number;
+	/** Delay before the first retry; doubles each time. */
+	baseDelayMs: number;
+	maxDelayMs: number;
+	/** A longer Retry-After is not waited for: the error goes to the caller instead. */
+	maxRetryAfterMs: number;
+	/** Statuses worth another try: rate limits and gateways that lost the backend for a moment. */
+	retryStatuses: readonly number[];
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+	maxRetries: 3,
+	baseDelayMs: 500,
+	maxDelayMs: 8_000,
+	maxRetryAfterMs: 60_000,
+	retryStatuses: [429, 502, 503, 504],
+};
+
+/** Exponential backoff with "full jitter" between half and all of the step. */
+export function backoffDelay(retryNumber: number, policy: RetryPolicy, random: number): number {
+	const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryNumber);
+	return Math.round(step / 2 + (step / 2) * random);
+}
+
+/** `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
+	if (value === undefined) return undefined;
+	const trimmed = value.trim();
+	if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+	const date = Date.parse(trimmed);
+	if (Number.isNaN(date)) return undefined;
+	return Math.max(0, date - nowMs);
+}
+
+export type RetryDecision = { retry: false } | { retry: true; delayMs: number };
+
+/**
+ * Whether to send a request again after `error`, and when. A request that creates a job
+ * (`unsent-only`) is repeated only when the server certainly did not act on it.
+ */
+export function decideRetry(
+	error: unknown,
+	mode: RetryMode,
+	retryNumber: number,
+	policy: RetryPolicy,
+	random: number,
+): RetryDecision {
+	if (retryNumber >= policy.maxRetries) return { retry: false };
+	if (isConnectionError(error)) {
+		if (mode === 'unsent-only' && error.phase !== 'connect') return { retry: false };
+		return { retry: true, delayMs: backoffDelay(retryNumber, policy, random) };
+	}
+	if (isApiError(error)) {
+		if (!policy.retryStatuses.includes(error.status)) return { retry: false };
+		if (mode === 'unsent-only' && error.status !== 429) return { retry: false };
+		return retryAfterDecision(error, retryNumber, policy, random);
+	}
+	return { retry: false };
+}
+
+function retryAfterDecision(error: ApiError, retryNumber: number, policy: RetryPolicy, random: number): RetryDecision {
+	if (error.retryAfterMs === undefined) return { retry: true, delayMs: backoffDelay(retryNumber, policy, random) };
+	if (error.retryAfterMs > policy.maxRetryAfterMs) return { retry: false };
+	return { retry: true, delayMs: error.retryAfterMs };
+}

@@ -1,0 +1,214 @@
+// Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
+import type { Env } from './env.ts';
+import type { RemoteCancelOutcome } from './errors.ts';
+import {
+	isAbortError,
+	isApiError,
+	isConnectionError,
+	JobAbortedError,
+	JobFailedError,
+	JobTimeoutError,
+	GenflowsError,
+} from './errors.ts';
+import { ProgressEstimator } from './eta.ts';
+
+export type JobPhase = 'queued' | 'running' | 'succeeded' | 'failed';
+
+/** A backend's job state, mapped to what the waiter understands. */
+export interface JobStatus {
+	phase: JobPhase;
+	/** Percent, 0..100, when the backend reports it. */
+	progress?: number;
+	/** The server's error text for a failed job. */
+	error?: string;
+}
+
+export interface WaitProgress extends JobStatus {
+	elapsedMs: number;
+	/** Estimated milliseconds until the job finishes, when progress allows a guess. */
+	etaMs?: number;
+}
+
+export interface PollingPlan {
+	/** Wait before the first read, and the first interval while the job is queued. */
+	initialMs: number;
+	/** Densest polling, used when the estimated finish is close. */
+	minMs: number;
+	/** Sparsest polling, used in the middle of a long job. */
+	maxMs: number;
+	/** Factor by which the interval grows while nothing tells us when the job ends. */
+	growth: number;
+	/** Poll after this share of the estimated time left (0.5: halve the distance each time). */
+	etaFraction: number;
+}
+
+export const defaultPollingPlan: PollingPlan = {
+	initialMs: 500,
+	minMs: 200,
+	maxMs: 10_000,
+	growth: 1.5,
+	etaFraction: 0.5,
+};
+
+export interface WaitForJobOptions<Job> {
+	/** How the job is named in messages, e.g. "Visionatrix task 42". */
+	label: string;
+	jobId: string;
+	env: Env;
+	read(signal?: AbortSignal): Promise<Job>;
+	status(job: Job): JobStatus;
+	timeoutMs: number;
+	signal?: AbortSignal;
+	onProgress?(progress: WaitProgress, job: Job): void;
+	/** Cancels the job on the server; called when the wait is aborted or times out. */
+	cancel?(): Promise<void>;
+	/**
+	 * A push channel (WebSocket, Socket.IO): call `wake` whenever the job may have changed, and
+	 * the waiter reads it at once instead of sleeping on. Returns an unsubscribe function.
+	 */
+	subscribe?(wake: () => void): () => void;
+	plan?: Partial<PollingPlan>;
+	/** Consecutive failed reads (each already retried by the client) tolerated before giving up. */
+	maxReadFailures?: number;
+}
+
+/**
+ * Waits until a job succeeds (returning its last state) or fails (JobFailedError). On abort or
+ * timeout it cancels the remote job where the backend can and says in the error whether it did.
+ */
+export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<Job> {
+	const { env, signal } = options;
+	const plan = { ...defaultPollingPlan, ...options.plan };
+	const startedAt = env.now();
+	const deadline = startedAt + options.timeoutMs;
+	const estimator = new ProgressEstimator();
+	const alarm = new WakeAlarm();
+	const unsubscribe = options.subscribe?.(() => alarm.ring());
+	let delay = Math.min(plan.initialMs, options.timeoutMs);
+	let lastState = 'not read yet';
+	let readFailures = 0;
+
+	try {
+		for (;;) {
+			await alarm.sleep(env, delay, signal);
+			if (signal?.aborted) throw await stopped(options, 'aborted', lastState);
+
+			let job: Job;
+			try {
+				job = await options.read(signal);
+				readFailures = 0;
+			} catch (error) {
+				if (signal?.aborted || isAbortError(error)) throw await stopped(options, 'aborted', lastState);
+				if (isApiError(error) && error.status === 404) {
+					throw new JobFailedError(options.label, options.jobId, `it no longer exists on the server (${error.serverMessage})`);
+				}
+				readFailures++;
+				if (!isPassingFault(error) || readFailures > (options.maxReadFailures ?? 5)) throw lostContact(options, error);
+				delay = Math.min(plan.maxMs, Math.max(delay, plan.initialMs) * plan.growth);
+				continue;
+			}
+
+			const status = options.status(job);
+			const now = env.now();
+			if (status.progress !== undefined) estimator.record(now, status.progress);
+			const etaMs = estimator.remainingMs(now);
+			lastState = describeState(status);
+			options.onProgress?.({ ...status, elapsedMs: now - startedAt, etaMs }, job);
+
+			if (status.phase === 'succeeded') return job;
+			if (status.phase === 'failed') {
+				throw new JobFailedError(options.label, options.jobId, status.error || 'the server reported an error without a message');
+			}
+			const left = deadline - now;
+			if (left <= 0) throw await stopped(options, 'timeout', lastState);
+			delay = Math.min(nextDelay(status, etaMs, delay, plan), left);
+		}
+	} finally {
+		unsubscribe?.();
+	}
+}
+
+/** The next polling interval: halve the distance to the estimated finish, else grow slowly. */
+export function nextDelay(status: JobStatus, etaMs: number | undefined, previousMs: number, plan: PollingPlan): number {
+	if (status.phase === 'running' && etaMs !== undefined && etaMs > 0) {
+		return clamp(etaMs * plan.etaFraction, plan.minMs, plan.maxMs);
+	}
+	// Queued, no progress figures, or overdue against the estimate: back off gently.
+	return clamp(previousMs * plan.growth, plan.minMs, plan.maxMs);
+}
+
+function clamp(value: number, min: number, max: number): number {
+	return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+function describeState(status: JobStatus): string {
+	if (status.progress === undefined) return status.phase;
+	return `${status.phase}, ${status.progress.toFixed(1)} %`;
+}
+
+function isPassingFault(error: unknown): boolean {
+	return isConnectionError(error) || (isApiError(error) && (error.status === 429 || error.status >= 500));
+}
+
+function lostContact(options: WaitForJobOptions<unknown>, error: unknown): GenflowsError {
+	const reason = error instanceof Error ? error.message : String(error);
+	return new GenflowsError('connection', `Lost contact while waiting for ${options.label}: ${reason}`, {
+		hint: `The job may still be running on the server; look it up by its ID (${options.jobId}).`,
+		cause: error,
+	});
+}
+
+async function stopped(
+	options: WaitForJobOptions<unknown>,
+	why: 'aborted' | 'timeout',
+	lastState: string,
+): Promise<GenflowsError> {
+	const outcome = await cancelRemote(options);
+	options.env.logger?.info(`${options.label}: stopped waiting (${why}); remote cancel: ${outcome.status}`);
+	return why === 'aborted'
+		? new JobAbortedError(options.label, options.jobId, outcome)
+		: new JobTimeoutError(options.label, options.jobId, options.timeoutMs, lastState, outcome);
+}
+
+async function cancelRemote(options: WaitForJobOptions<unknown>): Promise<RemoteCancelOutcome> {
+	if (!options.cancel) return { status: 'not-supported' };
+	try {
+		await options.cancel();
+		return { status: 'cancelled' };
+	} catch (error) {
+		return { status: 'failed', reason: error instanceof Error ? error.message : String(error) };
+	}
+}
+
+/** A sleep that a push event can cut short. */
+class WakeAlarm {
+	private controller = new AbortController();
+	private rang = false;
+
+	ring(): void {
+		this.rang = true;
+		this.controller.abort();
+	}
+
+	async sleep(env: Env, ms: number, signal?: AbortSignal): Promise<void> {
+		if (this.rang || signal?.aborted) {
+			this.reset();
+			return;
+		}
+		const signals = signal ? [signal, this.controller.signal] : [this.controller.signal];
+		try {
+			await env.sleep(ms, AbortSignal.any(signals));
+		} catch (error) {
+			// An aborted sleep may reject; the caller checks the signal itself.
+			if (!isAbortError(error) && !signal?.aborted && !this.rang) throw error;
+		}
+		this.reset();
+	}
+
+	private reset(): void {
+		if (this.rang) {
+			this.rang = false;
+			this.controller = new AbortController();
+		}
+	}
+}

@@ -1,0 +1,40 @@
+import * as workflow from 'n8n-workflow';
+import type { Logger as N8nLogger } from 'n8n-workflow';
+
+import type { Env, Logger } from '../core/env.ts';
+import type { RequestContext } from './transport.ts';
+import { n8nTransport } from './transport.ts';
+
+type SleepFunction = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+// n8n 2.x: sleep(ms, signal) honours the signal. n8n 1.x: sleep(ms) ignores it and the abortable
+// one is called sleepWithAbort. The package runs against the host's n8n-workflow, so pick at run time.
+const hostSleep: SleepFunction =
+	((workflow as unknown as { sleepWithAbort?: SleepFunction }).sleepWithAbort as SleepFunction | undefined) ??
+	(workflow.sleep as SleepFunction);
+
+export function n8nEnv(
+	context: RequestContext,
+	credentialType: string,
+	options: { skipSslCertificateValidation?: boolean } = {},
+): Env {
+	return {
+		transport: n8nTransport(context, credentialType, options),
+		sleep: hostSleep,
+		now: () => Date.now(),
+		logger: loggerFrom(context.logger),
+	};
+}
+
+function loggerFrom(logger: N8nLogger): Logger {
+	return {
+		debug: (message, meta) => logger.debug(message, meta),
+		info: (message, meta) => logger.info(message, meta),
+		warn: (message, meta) => logger.warn(message, meta),
+	};
+}
+
+/** The cancel signal of the running execution, on hosts and contexts that have one. */
+export function cancelSignalOf(context: RequestContext): AbortSignal | undefined {
+	return 'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined;
+}

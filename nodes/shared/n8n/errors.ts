@@ -1,0 +1,48 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { isGenflowsError } from '../core/errors.ts';
+
+/** Display names of node parameters, by the core's parameter names (e.g. `taskId` → "Task ID"). */
+export type ParameterNames = Record<string, string>;
+
+/**
+ * Turns anything thrown while handling an item into the error n8n shows: bad input and failed
+ * jobs become NodeOperationError, server and connection trouble NodeApiError; both keep the
+ * item index and the core's message, which already names the request or the parameter.
+ */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+	parameterNames: ParameterNames = {},
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (!isGenflowsError(error)) {
+		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
+	}
+	switch (error.kind) {
+		case 'input': {
+			const parameter = (error as { parameter?: string }).parameter ?? '';
+			const displayName = parameterNames[parameter] ?? parameterNames[parameter.split('.')[0]];
+			const where = displayName ? `Check the parameter "${displayName}".` : undefined;
+			return new NodeOperationError(node, error.message, {
+				itemIndex,
+				description: [where, error.hint].filter(Boolean).join(' ') || undefined,
+			});
+		}
+		case 'api':
+		case 'connection':
+		case 'response-shape': {
+			const status = (error as { status?: number }).status;
+			return new NodeApiError(node, { message: error.message } as JsonObject, {
+				itemIndex,
+				message: error.message,
+				description: error.hint,
+				httpCode: status === undefined ? undefined : String(status),
+			});
+		}
+		default:
+			return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
+	}
+}

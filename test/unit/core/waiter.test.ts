@@ -1,0 +1,205 @@
+import { ApiError, ConnectionError, isGenflowsError } from '../../../nodes/shared/core/errors.ts';
+import type { JobStatus, WaitProgress } from '../../../nodes/shared/core/waiter.ts';
+import { defaultPollingPlan, nextDelay, waitForJob } from '../../../nodes/shared/core/waiter.ts';
+import { virtualEnv } from '../../helpers/virtualEnv.ts';
+
+/** A job whose progress grows linearly from `startAt` to 100 at `endAt` (virtual ms). */
+function linearJob(env: ReturnType<typeof virtualEnv>, startAt: number, endAt: number) {
+	const t0 = env.clock.now;
+	let reads = 0;
+	return {
+		get reads() {
+			return reads;
+		},
+		async read(): Promise<JobStatus> {
+			reads++;
+			const t = env.clock.now - t0;
+			if (t >= endAt) return { phase: 'succeeded', progress: 100 };
+			if (t < startAt) return { phase: 'queued', progress: 0 };
+			return { phase: 'running', progress: Math.min(99, ((t - startAt) / (endAt - startAt)) * 100) };
+		},
+	};
+}
+
+const identity = (status: JobStatus) => status;
+
+describe('waitForJob', () => {
+	it('returns the finished job and notices completion soon after it happens', async () => {
+		const env = virtualEnv();
+		const job = linearJob(env, 0, 60_000);
+		const start = env.clock.now;
+		const result = await waitForJob({ label: 'job 1', jobId: '1', env, read: job.read, status: identity, timeoutMs: 600_000 });
+		expect(result.phase).toBe('succeeded');
+		const noticedAfter = env.clock.now - start - 60_000;
+		expect(noticedAfter).toBeGreaterThanOrEqual(0);
+		expect(noticedAfter).toBeLessThanOrEqual(defaultPollingPlan.minMs);
+		// A fixed 1 s poller would read about 60 times for this job.
+		expect(job.reads).toBeLessThan(30);
+	});
+
+	it('polls sparsely mid-job and densely near the estimated end', async () => {
+		const env = virtualEnv();
+		const job = linearJob(env, 0, 100_000);
+		await waitForJob({ label: 'job', jobId: '1', env, read: job.read, status: identity, timeoutMs: 600_000 });
+		expect(Math.max(...env.sleeps)).toBe(defaultPollingPlan.maxMs);
+		const lastSleeps = env.sleeps.slice(-3);
+		for (const sleep of lastSleeps) expect(sleep).toBeLessThanOrEqual(1000);
+	});
+
+	it('reports progress with elapsed time and an estimate of what is left', async () => {
+		const env = virtualEnv();
+		const job = linearJob(env, 0, 20_000);
+		const seen: WaitProgress[] = [];
+		await waitForJob({
+			label: 'job',
+			jobId: '1',
+			env,
+			read: job.read,
+			status: identity,
+			timeoutMs: 600_000,
+			onProgress: (progress) => seen.push(progress),
+		});
+		const running = seen.filter((progress) => progress.phase === 'running' && progress.etaMs !== undefined);
+		expect(running.length).toBeGreaterThan(0);
+		for (const progress of running) {
+			// Linear progress: the estimate should match the real time left within a few percent.
+			expect(Math.abs(progress.etaMs! - (20_000 - progress.elapsedMs))).toBeLessThan(1000);
+		}
+		expect(seen.at(-1)?.phase).toBe('succeeded');
+	});
+
+	it('throws the server error of a failed job', async () => {
+		const env = virtualEnv();
+		const error = await waitForJob({
+			label: 'Visionatrix task 7',
+			jobId: '7',
+			env,
+			read: async () => ({ phase: 'failed', progress: 11.6, error: 'Allocation on device ' }),
+			status: identity,
+			timeoutMs: 10_000,
+		}).catch((caught) => caught);
+		expect(isGenflowsError(error) && error.kind).toBe('job-failed');
+		expect(error.message).toBe('Visionatrix task 7 failed: Allocation on device ');
+	});
+
+	it('cancels the remote job on timeout and says so', async () => {
+		const env = virtualEnv();
+		const cancel = jest.fn(async () => undefined);
+		const error = await waitForJob({
+			label: 'job 3',
+			jobId: '3',
+			env,
+			read: async () => ({ phase: 'running', progress: 10 }),
+			status: identity,
+			timeoutMs: 5_000,
+			cancel,
+		}).catch((caught) => caught);
+		expect(error.kind).toBe('job-timeout');
+		expect(cancel).toHaveBeenCalledTimes(1);
+		expect(error.message).toMatch(/did not finish within 5 s \(last seen: running, 10\.0 %\)\. job 3 was cancelled on the server\./);
+		expect(env.clock.now - 1_000_000).toBeLessThanOrEqual(5_000);
+	});
+
+	it('cancels the remote job when the signal aborts, and reports a failed cancel', async () => {
+		const env = virtualEnv();
+		const controller = new AbortController();
+		let reads = 0;
+		const error = await waitForJob({
+			label: 'job 4',
+			jobId: '4',
+			env,
+			read: async () => {
+				if (++reads === 2) controller.abort();
+				return { phase: 'running', progress: 5 };
+			},
+			status: identity,
+			timeoutMs: 600_000,
+			signal: controller.signal,
+			cancel: async () => {
+				throw new Error('server gone');
+			},
+		}).catch((caught) => caught);
+		expect(error.kind).toBe('job-aborted');
+		expect(error.cancel).toEqual({ status: 'failed', reason: 'server gone' });
+		expect(error.message).toContain('Cancelling job 4 on the server failed (server gone)');
+		expect(reads).toBe(2);
+	});
+
+	it('reads at once when a push channel says the job changed', async () => {
+		const env = virtualEnv();
+		// A nap that only ends when it is cut short, like a long real one.
+		env.sleep = (_ms, signal) =>
+			new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new DOMException('woken', 'AbortError'))));
+		let wake: () => void = () => undefined;
+		let done = false;
+		const finishing = waitForJob({
+			label: 'job',
+			jobId: '5',
+			env,
+			read: async () => (done ? { phase: 'succeeded' } : { phase: 'queued' }),
+			status: identity,
+			timeoutMs: 600_000,
+			plan: { initialMs: 10_000, growth: 1 },
+			subscribe: (callback) => {
+				wake = callback;
+				return () => {
+					wake = () => undefined;
+				};
+			},
+		});
+		await new Promise((resolve) => setImmediate(resolve));
+		done = true;
+		wake();
+		await finishing;
+		// Woken before the first 10 s nap ended: no virtual time passed.
+		expect(env.clock.now).toBe(1_000_000);
+	});
+
+	it('rides out passing faults while reading, but not a vanished job', async () => {
+		const env = virtualEnv();
+		let reads = 0;
+		const result = await waitForJob({
+			label: 'job',
+			jobId: '6',
+			env,
+			read: async () => {
+				reads++;
+				if (reads <= 2) throw new ConnectionError('transfer', 'reset');
+				return { phase: 'succeeded' };
+			},
+			status: identity,
+			timeoutMs: 600_000,
+		});
+		expect(result.phase).toBe('succeeded');
+		expect(reads).toBe(3);
+
+		const gone = await waitForJob({
+			label: 'job 8',
+			jobId: '8',
+			env,
+			read: async () => {
+				throw new ApiError({ service: 'V', status: 404, method: 'GET', path: '/x', serverMessage: 'Task `8` was not found.' });
+			},
+			status: identity,
+			timeoutMs: 600_000,
+		}).catch((caught) => caught);
+		expect(gone.kind).toBe('job-failed');
+		expect(gone.message).toBe('job 8 failed: it no longer exists on the server (Task `8` was not found.)');
+	});
+});
+
+describe('nextDelay', () => {
+	const plan = defaultPollingPlan;
+
+	it('halves the distance to the estimated end within the bounds', () => {
+		expect(nextDelay({ phase: 'running' }, 8_000, 500, plan)).toBe(4_000);
+		expect(nextDelay({ phase: 'running' }, 100_000, 500, plan)).toBe(plan.maxMs);
+		expect(nextDelay({ phase: 'running' }, 100, 500, plan)).toBe(plan.minMs);
+	});
+
+	it('grows gently while queued or overdue', () => {
+		expect(nextDelay({ phase: 'queued' }, undefined, 1_000, plan)).toBe(1_500);
+		expect(nextDelay({ phase: 'running' }, -2_000, 200, plan)).toBe(300);
+		expect(nextDelay({ phase: 'queued' }, undefined, 9_000, plan)).toBe(plan.maxMs);
+	});
+});
