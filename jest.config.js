@@ -10,4 +10,5 @@ module.exports = {
 	// Sources import siblings as `./x.ts` (for Deno); the compiler rewrites that to `./x.js`.
 	moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 	testTimeout: 30_000,
+	reporters: ['default', '<rootDir>/test/summaryReporter.js'],
 };

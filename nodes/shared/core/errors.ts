@@ -123,7 +123,7 @@ export type RemoteCancelOutcome =
 	| { status: 'not-supported' }
 	| { status: 'failed'; reason: string };
 
-function describeCancel(jobLabel: string, outcome: RemoteCancelOutcome): string {
+export function describeCancel(jobLabel: string, outcome: RemoteCancelOutcome): string {
 	switch (outcome.status) {
 		case 'cancelled':
 			return `${jobLabel} was cancelled on the server.`;

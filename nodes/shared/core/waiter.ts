@@ -2,6 +2,7 @@
 import type { Env } from './env.ts';
 import type { RemoteCancelOutcome } from './errors.ts';
 import {
+	describeCancel,
 	isAbortError,
 	isApiError,
 	isConnectionError,
@@ -103,7 +104,9 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 					throw new JobFailedError(options.label, options.jobId, `it no longer exists on the server (${error.serverMessage})`);
 				}
 				readFailures++;
-				if (!isPassingFault(error) || readFailures > (options.maxReadFailures ?? 5)) throw lostContact(options, error);
+				if (!isPassingFault(error) || readFailures > (options.maxReadFailures ?? 5)) {
+					throw await stopped(options, 'lost', lastState, error);
+				}
 				delay = Math.min(plan.maxMs, Math.max(delay, plan.initialMs) * plan.growth);
 				continue;
 			}
@@ -150,24 +153,25 @@ function isPassingFault(error: unknown): boolean {
 	return isConnectionError(error) || (isApiError(error) && (error.status === 429 || error.status >= 500));
 }
 
-function lostContact(options: WaitForJobOptions<unknown>, error: unknown): GenflowsError {
-	const reason = error instanceof Error ? error.message : String(error);
-	return new GenflowsError('connection', `Lost contact while waiting for ${options.label}: ${reason}`, {
-		hint: `The job may still be running on the server; look it up by its ID (${options.jobId}).`,
-		cause: error,
-	});
-}
-
+/**
+ * Ends a wait that will not see the job finish, cancelling the job on the server first (where the
+ * backend can) so that nothing keeps running that nobody collects.
+ */
 async function stopped(
 	options: WaitForJobOptions<unknown>,
-	why: 'aborted' | 'timeout',
+	why: 'aborted' | 'timeout' | 'lost',
 	lastState: string,
+	cause?: unknown,
 ): Promise<GenflowsError> {
 	const outcome = await cancelRemote(options);
 	options.env.logger?.info(`${options.label}: stopped waiting (${why}); remote cancel: ${outcome.status}`);
-	return why === 'aborted'
-		? new JobAbortedError(options.label, options.jobId, outcome)
-		: new JobTimeoutError(options.label, options.jobId, options.timeoutMs, lastState, outcome);
+	if (why === 'aborted') return new JobAbortedError(options.label, options.jobId, outcome);
+	if (why === 'timeout') return new JobTimeoutError(options.label, options.jobId, options.timeoutMs, lastState, outcome);
+	const reason = cause instanceof Error ? cause.message : String(cause);
+	return new GenflowsError('connection', `Lost contact while waiting for ${options.label}: ${reason}. ${describeCancel(options.label, outcome)}`, {
+		hint: `Look the job up by its ID (${options.jobId}) once the server answers again.`,
+		cause,
+	});
 }
 
 async function cancelRemote(options: WaitForJobOptions<unknown>): Promise<RemoteCancelOutcome> {

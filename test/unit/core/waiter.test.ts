@@ -28,7 +28,7 @@ describe('waitForJob', () => {
 		const env = virtualEnv();
 		const job = linearJob(env, 0, 60_000);
 		const start = env.clock.now;
-		const result = await waitForJob({ label: 'job 1', jobId: '1', env, read: job.read, status: identity, timeoutMs: 600_000 });
+		const result = await waitForJob<JobStatus>({ label: 'job 1', jobId: '1', env, read: job.read, status: identity, timeoutMs: 600_000 });
 		expect(result.phase).toBe('succeeded');
 		const noticedAfter = env.clock.now - start - 60_000;
 		expect(noticedAfter).toBeGreaterThanOrEqual(0);
@@ -40,7 +40,7 @@ describe('waitForJob', () => {
 	it('polls sparsely mid-job and densely near the estimated end', async () => {
 		const env = virtualEnv();
 		const job = linearJob(env, 0, 100_000);
-		await waitForJob({ label: 'job', jobId: '1', env, read: job.read, status: identity, timeoutMs: 600_000 });
+		await waitForJob<JobStatus>({ label: 'job', jobId: '1', env, read: job.read, status: identity, timeoutMs: 600_000 });
 		expect(Math.max(...env.sleeps)).toBe(defaultPollingPlan.maxMs);
 		const lastSleeps = env.sleeps.slice(-3);
 		for (const sleep of lastSleeps) expect(sleep).toBeLessThanOrEqual(1000);
@@ -50,7 +50,7 @@ describe('waitForJob', () => {
 		const env = virtualEnv();
 		const job = linearJob(env, 0, 20_000);
 		const seen: WaitProgress[] = [];
-		await waitForJob({
+		await waitForJob<JobStatus>({
 			label: 'job',
 			jobId: '1',
 			env,
@@ -70,7 +70,7 @@ describe('waitForJob', () => {
 
 	it('throws the server error of a failed job', async () => {
 		const env = virtualEnv();
-		const error = await waitForJob({
+		const error = await waitForJob<JobStatus>({
 			label: 'Visionatrix task 7',
 			jobId: '7',
 			env,
@@ -85,7 +85,7 @@ describe('waitForJob', () => {
 	it('cancels the remote job on timeout and says so', async () => {
 		const env = virtualEnv();
 		const cancel = jest.fn(async () => undefined);
-		const error = await waitForJob({
+		const error = await waitForJob<JobStatus>({
 			label: 'job 3',
 			jobId: '3',
 			env,
@@ -104,7 +104,7 @@ describe('waitForJob', () => {
 		const env = virtualEnv();
 		const controller = new AbortController();
 		let reads = 0;
-		const error = await waitForJob({
+		const error = await waitForJob<JobStatus>({
 			label: 'job 4',
 			jobId: '4',
 			env,
@@ -132,7 +132,7 @@ describe('waitForJob', () => {
 			new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new DOMException('woken', 'AbortError'))));
 		let wake: () => void = () => undefined;
 		let done = false;
-		const finishing = waitForJob({
+		const finishing = waitForJob<JobStatus>({
 			label: 'job',
 			jobId: '5',
 			env,
@@ -158,7 +158,7 @@ describe('waitForJob', () => {
 	it('rides out passing faults while reading, but not a vanished job', async () => {
 		const env = virtualEnv();
 		let reads = 0;
-		const result = await waitForJob({
+		const result = await waitForJob<JobStatus>({
 			label: 'job',
 			jobId: '6',
 			env,
@@ -173,7 +173,7 @@ describe('waitForJob', () => {
 		expect(result.phase).toBe('succeeded');
 		expect(reads).toBe(3);
 
-		const gone = await waitForJob({
+		const gone = await waitForJob<JobStatus>({
 			label: 'job 8',
 			jobId: '8',
 			env,

@@ -147,9 +147,16 @@ export class Visionatrix {
 		const files: ResultFile[] = [];
 		for (const output of task.outputs) {
 			// batch_size stays -1 until the task finishes; a finished node has at least one file.
+			// It counts every file the node wrote, but /results serves only those of the output's
+			// own type (a video node's preview .png is left out), so the list may end early.
 			const count = Math.max(1, output.batch_size);
 			for (let batchIndex = 0; batchIndex < count; batchIndex++) {
-				files.push(await this.downloadResult(task.task_id, output, batchIndex, signal));
+				try {
+					files.push(await this.downloadResult(task.task_id, output, batchIndex, signal));
+				} catch (error) {
+					if (batchIndex > 0 && isApiError(error) && error.status === 404) break;
+					throw error;
+				}
 			}
 		}
 		return files;

@@ -1,0 +1,100 @@
+// `npm run bench`: how fast each waiting strategy notices that a job finished, and how many
+// requests it sends for it, on jobs of 2 s, 10 s and 60 s simulated length. All runs go at once
+// against one simulator on 127.0.0.1, so the whole bench takes about a minute.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { fetchTransport } from '../nodes/shared/core/fetchTransport.ts';
+import type { PollingPlan } from '../nodes/shared/core/waiter.ts';
+import { Visionatrix } from '../nodes/shared/providers/visionatrix/api.ts';
+import { scriptEnv } from '../scripts/runtime/timers.ts';
+import { startVisionatrixSimulator } from '../test/simulators/visionatrix/index.ts';
+
+const DURATIONS_MS = [2_000, 10_000, 60_000];
+const REPETITIONS = 5;
+
+const fixed = (ms: number): Partial<PollingPlan> => ({ initialMs: ms, minMs: ms, maxMs: ms, growth: 1 });
+const STRATEGIES: Record<string, Partial<PollingPlan> | undefined> = {
+	'genflows adaptive waiter': undefined,
+	'fixed 1 s poller': fixed(1_000),
+	'fixed 5 s poller': fixed(5_000),
+};
+
+interface Sample {
+	latencyMs: number;
+	requests: number;
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function main(): Promise<void> {
+	const simulator = await startVisionatrixSimulator({
+		taskDurationMs: (_flow, inputs) => Number(String(inputs.prompt).replace('bench-', '')),
+	});
+	const visionatrix = new Visionatrix({ baseUrl: simulator.url, env: scriptEnv(fetchTransport()) });
+	const flow = await visionatrix.getInstalledFlow('sdxl_lighting');
+
+	async function oneJob(durationMs: number, plan: Partial<PollingPlan> | undefined): Promise<Sample> {
+		const created = await visionatrix.createTask(flow, { inputs: { prompt: `bench-${durationMs}` } });
+		const taskId = created.tasks_ids[0];
+		await visionatrix.waitForTask(taskId, { timeoutMs: durationMs * 3 + 30_000, plan });
+		const noticedAt = Date.now();
+		const finishedAt = simulator.task(taskId)!.finishedAt!;
+		const statusReads = simulator.requests.filter((request) => request.path === `/vapi/tasks/progress/${taskId}`).length;
+		return { latencyMs: noticedAt - finishedAt, requests: statusReads + 1 };
+	}
+
+	const started = Date.now();
+	const runs = DURATIONS_MS.flatMap((durationMs) =>
+		Object.entries(STRATEGIES).map(async ([strategy, plan]) => {
+			const samples = await Promise.all(Array.from({ length: REPETITIONS }, () => oneJob(durationMs, plan)));
+			return {
+				durationMs,
+				strategy,
+				repetitions: REPETITIONS,
+				medianLatencyMs: median(samples.map((sample) => sample.latencyMs)),
+				medianRequests: median(samples.map((sample) => sample.requests)),
+				samples,
+			};
+		}),
+	);
+	const results = await Promise.all(runs);
+	await simulator.close();
+
+	const report = {
+		measuredAt: new Date().toISOString(),
+		node: process.version,
+		what: 'latency = time from the simulator setting progress 100 to waitForTask returning; requests = create + status reads per job',
+		wallClockMs: Date.now() - started,
+		results,
+	};
+	const root = join(__dirname, '..', '..');
+	await writeFile(join(root, 'bench', 'results.json'), `${JSON.stringify(report, null, '\t')}\n`);
+
+	const rows = results.map(
+		(row) => `| ${row.durationMs / 1000} s | ${row.strategy} | ${Math.round(row.medianLatencyMs)} ms | ${row.medianRequests} |`,
+	);
+	const table = [
+		'# Benchmarks',
+		'',
+		`Written by \`npm run bench\` (${report.measuredAt}, Node ${process.version}, ${REPETITIONS} jobs per row, all running at once against the bundled Visionatrix simulator on 127.0.0.1). Raw figures: \`bench/results.json\`.`,
+		'',
+		'Latency: from the moment the simulator sets progress to 100 until the waiter returns. Requests: the create request plus status reads for one job (result downloads are the same for every strategy and left out).',
+		'',
+		'| job length | strategy | median latency | median requests per job |',
+		'| --- | --- | --- | --- |',
+		...rows,
+		'',
+	].join('\n');
+	await writeFile(join(root, 'BENCHMARKS.md'), table);
+	console.log(table);
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exitCode = 1;
+});

@@ -1,0 +1,23 @@
+// Runs under Node and Deno alike: setTimeout and AbortSignal are web-standard globals in both.
+import type { Env } from '../../nodes/shared/core/env.ts';
+import type { Transport } from '../../nodes/shared/core/http.ts';
+
+/** The `sleep` the core asks for: resolves after `ms`, rejects with the abort reason once `signal` fires. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve, reject) => {
+		if (signal?.aborted) return reject(signal.reason);
+		const onAbort = () => {
+			clearTimeout(timer);
+			reject(signal?.reason);
+		};
+		const timer = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		signal?.addEventListener('abort', onAbort, { once: true });
+	});
+}
+
+export function scriptEnv(transport: Transport): Env {
+	return { transport, sleep, now: () => Date.now() };
+}
