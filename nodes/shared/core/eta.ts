@@ -19,6 +19,11 @@ export class ProgressEstimator {
 		this.last = { atMs, percent };
 	}
 
+	/** How long the job has been making progress (since the first non-zero reading). */
+	runningMs(nowMs: number): number {
+		return this.first ? nowMs - this.first.atMs : 0;
+	}
+
 	/** Milliseconds until 100 % counted from `nowMs`, or undefined while there is no rate yet. */
 	remainingMs(nowMs: number): number | undefined {
 		if (!this.first || !this.last) return undefined;

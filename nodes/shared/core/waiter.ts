@@ -33,22 +33,36 @@ export interface WaitProgress extends JobStatus {
 export interface PollingPlan {
 	/** Wait before the first read, and the first interval while the job is queued. */
 	initialMs: number;
-	/** Densest polling, used when the estimated finish is close. */
+	/** Densest polling at all. */
 	minMs: number;
 	/** Sparsest polling, used in the middle of a long job. */
 	maxMs: number;
+	/** Sparsest polling while the job is queued: it may start, and end, any moment. */
+	queuedMaxMs: number;
 	/** Factor by which the interval grows while nothing tells us when the job ends. */
 	growth: number;
-	/** Poll after this share of the estimated time left (0.5: halve the distance each time). */
+	/** Poll after this share of the time left until the earliest likely finish. */
 	etaFraction: number;
+	/**
+	 * How much sooner than the linear estimate a job may end, as a share of the time it has run.
+	 * Visionatrix jumps to 100 % from wherever the last sampler step left it (often 80-95 %).
+	 */
+	earlyFinishShare: number;
+	/** Polling interval near the end, as a share of the time the job has run (between min and denseMaxMs). */
+	denseShare: number;
+	denseMaxMs: number;
 }
 
 export const defaultPollingPlan: PollingPlan = {
 	initialMs: 500,
 	minMs: 200,
 	maxMs: 10_000,
+	queuedMaxMs: 2_000,
 	growth: 1.5,
 	etaFraction: 0.5,
+	earlyFinishShare: 0.25,
+	denseShare: 0.01,
+	denseMaxMs: 1_000,
 };
 
 export interface WaitForJobOptions<Job> {
@@ -87,6 +101,7 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 	const unsubscribe = options.subscribe?.(() => alarm.ring());
 	let delay = Math.min(plan.initialMs, options.timeoutMs);
 	let lastState = 'not read yet';
+	let lastPhase: JobPhase | undefined;
 	let readFailures = 0;
 
 	try {
@@ -115,6 +130,7 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 			const now = env.now();
 			if (status.progress !== undefined) estimator.record(now, status.progress);
 			const etaMs = estimator.remainingMs(now);
+			const runningMs = estimator.runningMs(now);
 			lastState = describeState(status);
 			options.onProgress?.({ ...status, elapsedMs: now - startedAt, etaMs }, job);
 
@@ -124,19 +140,39 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 			}
 			const left = deadline - now;
 			if (left <= 0) throw await stopped(options, 'timeout', lastState);
-			delay = Math.min(nextDelay(status, etaMs, delay, plan), left);
+			const startedNow = status.phase === 'running' && lastPhase !== 'running';
+			lastPhase = status.phase;
+			delay = Math.min(nextDelay(status, { etaMs, runningMs, startedNow }, delay, plan), left);
 		}
 	} finally {
 		unsubscribe?.();
 	}
 }
 
-/** The next polling interval: halve the distance to the estimated finish, else grow slowly. */
-export function nextDelay(status: JobStatus, etaMs: number | undefined, previousMs: number, plan: PollingPlan): number {
-	if (status.phase === 'running' && etaMs !== undefined && etaMs > 0) {
-		return clamp(etaMs * plan.etaFraction, plan.minMs, plan.maxMs);
+/**
+ * The next polling interval. With a progress rate it heads for the earliest likely finish
+ * (the linear estimate less a margin that grows with the time the job has run): sparse in the
+ * middle of a long job, dense from there on, the dense interval scaled to the job's length.
+ * Queued, it backs off gently up to a short cap; running without a rate yet, it reads again soon
+ * after the start and then backs off gently.
+ */
+export function nextDelay(
+	status: JobStatus,
+	estimate: { etaMs?: number; runningMs: number; startedNow?: boolean },
+	previousMs: number,
+	plan: PollingPlan,
+): number {
+	if (status.phase === 'queued') return clamp(previousMs * plan.growth, plan.minMs, Math.max(plan.minMs, plan.queuedMaxMs));
+	// Just started: read again soon, to learn how fast it goes (a short job may be done quickly).
+	if (estimate.startedNow && estimate.etaMs === undefined) return clamp(plan.initialMs, plan.minMs, plan.maxMs);
+	if (status.phase === 'running' && estimate.etaMs !== undefined) {
+		const dense = clamp(estimate.runningMs * plan.denseShare, plan.minMs, Math.max(plan.minMs, plan.denseMaxMs));
+		const untilEarliestFinish = estimate.etaMs - estimate.runningMs * plan.earlyFinishShare;
+		if (untilEarliestFinish <= 0) return dense;
+		// A rate seen over a short stretch is a poor guess: sleep no longer than the job has been watched.
+		const trusted = Math.max(plan.initialMs, estimate.runningMs);
+		return clamp(untilEarliestFinish * plan.etaFraction, dense, Math.max(dense, Math.min(plan.maxMs, trusted)));
 	}
-	// Queued, no progress figures, or overdue against the estimate: back off gently.
 	return clamp(previousMs * plan.growth, plan.minMs, plan.maxMs);
 }
 

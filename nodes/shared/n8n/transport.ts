@@ -3,7 +3,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
 import { connectionErrorFrom } from '../core/errors.ts';
-import type { Transport, TransportResponse } from '../core/http.ts';
+import type { Transport, TransportRequest, TransportResponse } from '../core/http.ts';
 
 export type RequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
 
@@ -19,11 +19,12 @@ export function n8nTransport(
 	options: { skipSslCertificateValidation?: boolean } = {},
 ): Transport {
 	return async (request) => {
+		const { body, headers } = await encodeBody(request.body, request.headers);
 		const requestOptions: IHttpRequestOptions = {
 			method: request.method,
 			url: request.url,
-			headers: request.headers,
-			body: request.body as IHttpRequestOptions['body'],
+			headers,
+			body,
 			encoding: 'arraybuffer',
 			json: false,
 			returnFullResponse: true,
@@ -45,6 +46,24 @@ export function n8nTransport(
 		}
 		return toTransportResponse(response);
 	};
+}
+
+/**
+ * Multipart bodies go to n8n as finished bytes with their boundary header. How n8n's request
+ * helper treats a web FormData object has changed between versions (older ones took it for an
+ * empty object and sent nothing); a Buffer has always been sent as it is.
+ */
+async function encodeBody(
+	body: TransportRequest['body'],
+	headers: Record<string, string>,
+): Promise<{ body: IHttpRequestOptions['body']; headers: Record<string, string> }> {
+	if (body instanceof FormData) {
+		const encoded = new Request('http://multipart.invalid/', { method: 'POST', body });
+		const contentType = encoded.headers.get('content-type') ?? 'multipart/form-data';
+		return { body: Buffer.from(await encoded.arrayBuffer()), headers: { ...headers, 'content-type': contentType } };
+	}
+	if (body instanceof Uint8Array) return { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength), headers };
+	return { body, headers };
 }
 
 function toTransportResponse(response: FullResponse): TransportResponse {

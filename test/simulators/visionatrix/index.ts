@@ -70,10 +70,11 @@ export async function startVisionatrixSimulator(options: VisionatrixSimulatorOpt
 	}
 	const outputsFor = (flow: string): OutputSpec[] => options.outputs?.[flow] ?? DEFAULT_OUTPUTS[flow] ?? FALLBACK_OUTPUTS;
 	const duration = options.taskDurationMs ?? 1500;
+	const queueDelay = options.queueDelayMs ?? 0;
 	const engine = new Engine({
 		duration: typeof duration === 'function' ? duration : () => duration,
 		failWhen: options.failWhen ?? defaultFailWhen,
-		queueDelayMs: options.queueDelayMs ?? 0,
+		queueDelayMs: typeof queueDelay === 'function' ? queueDelay : () => queueDelay,
 		progressSteps: options.progressSteps ?? 20,
 		serial: options.serial ?? false,
 	});

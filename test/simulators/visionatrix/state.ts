@@ -97,7 +97,7 @@ export interface InternalTask {
 export interface EngineConfig {
 	duration(flow: string, inputs: Record<string, unknown>): number;
 	failWhen(flow: string, inputs: Record<string, unknown>): string | undefined;
-	queueDelayMs: number;
+	queueDelayMs: (flow: string, inputs: Record<string, unknown>) => number;
 	progressSteps: number;
 	serial: boolean;
 }
@@ -212,14 +212,15 @@ export class Engine {
 	}
 
 	private schedule(task: InternalTask): void {
-		task.eligibleAt = Date.now() + this.config.queueDelayMs;
+		const queueDelayMs = Math.max(0, this.config.queueDelayMs(task.flow, { ...task.inputParams }));
+		task.eligibleAt = Date.now() + queueDelayMs;
 		if (this.config.serial) {
 			this.pump();
 			return;
 		}
 		if (!this.isWaiting(task)) return;
 		const run = task.run;
-		this.setTaskTimer(task, this.config.queueDelayMs, () => {
+		this.setTaskTimer(task, queueDelayMs, () => {
 			if (task.run === run && this.tasks.get(task.id) === task && this.isWaiting(task)) this.start(task);
 		});
 	}

@@ -30,7 +30,7 @@ export interface VisionatrixSimulatorOptions {
 	/** Simulated run time of a task once started, ms (default 1500). */
 	taskDurationMs?: number | ((flow: string, inputs: Record<string, unknown>) => number);
 	/** Time a task stays queued (progress 0, not locked) before a worker takes it, ms (default 0). */
-	queueDelayMs?: number;
+	queueDelayMs?: number | ((flow: string, inputs: Record<string, unknown>) => number);
 	/** Progress writes per run before the final 100 (default 20). */
 	progressSteps?: number;
 	/** One worker (tasks run one at a time, highest priority first) instead of all at once (default false). */

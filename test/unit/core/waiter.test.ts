@@ -32,9 +32,25 @@ describe('waitForJob', () => {
 		expect(result.phase).toBe('succeeded');
 		const noticedAfter = env.clock.now - start - 60_000;
 		expect(noticedAfter).toBeGreaterThanOrEqual(0);
-		expect(noticedAfter).toBeLessThanOrEqual(defaultPollingPlan.minMs);
+		// Near the end it polls every 1 % of the run time (600 ms here), so it is at most that late.
+		expect(noticedAfter).toBeLessThanOrEqual(600);
 		// A fixed 1 s poller would read about 60 times for this job.
-		expect(job.reads).toBeLessThan(30);
+		expect(job.reads).toBeLessThan(40);
+	});
+
+	it('is not caught out by a job that jumps to 100 % from well below it, as Visionatrix jobs do', async () => {
+		const env = virtualEnv();
+		const t0 = env.clock.now;
+		let reads = 0;
+		const read = async (): Promise<JobStatus> => {
+			reads++;
+			const t = env.clock.now - t0;
+			// Progress climbs to 85 % and the job then ends at 60 s with a jump to 100.
+			return t >= 60_000 ? { phase: 'succeeded', progress: 100 } : { phase: 'running', progress: (t / 60_000) * 85 };
+		};
+		await waitForJob<JobStatus>({ label: 'job', jobId: '1', env, read, status: identity, timeoutMs: 600_000 });
+		expect(env.clock.now - t0 - 60_000).toBeLessThanOrEqual(600);
+		expect(reads).toBeLessThan(40);
 	});
 
 	it('polls sparsely mid-job and densely near the estimated end', async () => {
@@ -43,7 +59,7 @@ describe('waitForJob', () => {
 		await waitForJob<JobStatus>({ label: 'job', jobId: '1', env, read: job.read, status: identity, timeoutMs: 600_000 });
 		expect(Math.max(...env.sleeps)).toBe(defaultPollingPlan.maxMs);
 		const lastSleeps = env.sleeps.slice(-3);
-		for (const sleep of lastSleeps) expect(sleep).toBeLessThanOrEqual(1000);
+		for (const sleep of lastSleeps) expect(sleep).toBeLessThanOrEqual(defaultPollingPlan.denseMaxMs);
 	});
 
 	it('reports progress with elapsed time and an estimate of what is left', async () => {
@@ -190,16 +206,33 @@ describe('waitForJob', () => {
 
 describe('nextDelay', () => {
 	const plan = defaultPollingPlan;
+	const running = { phase: 'running' as const };
 
-	it('halves the distance to the estimated end within the bounds', () => {
-		expect(nextDelay({ phase: 'running' }, 8_000, 500, plan)).toBe(4_000);
-		expect(nextDelay({ phase: 'running' }, 100_000, 500, plan)).toBe(plan.maxMs);
-		expect(nextDelay({ phase: 'running' }, 100, 500, plan)).toBe(plan.minMs);
+	it('heads for the earliest likely finish: half the distance, within the bounds', () => {
+		// 40 s run so far: the job may end 10 s before the linear estimate.
+		expect(nextDelay(running, { etaMs: 18_000, runningMs: 40_000 }, 500, plan)).toBe(4_000);
+		expect(nextDelay(running, { etaMs: 100_000, runningMs: 20_000 }, 500, plan)).toBe(plan.maxMs);
 	});
 
-	it('grows gently while queued or overdue', () => {
-		expect(nextDelay({ phase: 'queued' }, undefined, 1_000, plan)).toBe(1_500);
-		expect(nextDelay({ phase: 'running' }, -2_000, 200, plan)).toBe(300);
-		expect(nextDelay({ phase: 'queued' }, undefined, 9_000, plan)).toBe(plan.maxMs);
+	it('does not sleep longer than the job has been watched, while the rate is a young guess', () => {
+		expect(nextDelay(running, { etaMs: 30_000, runningMs: 1_000 }, 500, plan)).toBe(1_000);
+		expect(nextDelay(running, { etaMs: 30_000, runningMs: 100 }, 500, plan)).toBe(plan.initialMs);
+	});
+
+	it('polls densely once the finish may come any moment, scaled to the job length', () => {
+		expect(nextDelay(running, { etaMs: 9_000, runningMs: 40_000 }, 5_000, plan)).toBe(400);
+		expect(nextDelay(running, { etaMs: 100, runningMs: 3_000 }, 5_000, plan)).toBe(plan.minMs);
+		expect(nextDelay(running, { etaMs: -5_000, runningMs: 600_000 }, 5_000, plan)).toBe(plan.denseMaxMs);
+	});
+
+	it('grows gently while queued, up to a short cap, since the job may start any moment', () => {
+		expect(nextDelay({ phase: 'queued' }, { runningMs: 0 }, 1_000, plan)).toBe(1_500);
+		expect(nextDelay({ phase: 'queued' }, { runningMs: 0 }, 9_000, plan)).toBe(plan.queuedMaxMs);
+	});
+
+	it('reads again soon after a job starts, then grows while there is no rate', () => {
+		expect(nextDelay(running, { runningMs: 0, startedNow: true }, 2_000, plan)).toBe(plan.initialMs);
+		expect(nextDelay(running, { runningMs: 0 }, 200, plan)).toBe(300);
+		expect(nextDelay(running, { runningMs: 0 }, 9_000, plan)).toBe(plan.maxMs);
 	});
 });
