@@ -116,6 +116,24 @@ describe('Visionatrix Task: Run Flow and Wait, against the simulator', () => {
 		}
 	});
 
+	it('deletes the task even when the execution is stopped while the create request is in flight', async () => {
+		simulator.faults.add({ method: 'PUT', pathPrefix: '/vapi/tasks/create/', fault: { kind: 'slow', delayMs: 600 } });
+		const before = simulator.createdCount();
+		const controller = new AbortController();
+		const running = runNode(
+			simulator,
+			{ resource: 'task', operation: 'runAndWait', flow: flow('sdxl_lighting'), flowInputs: mapped({ prompt: 'stop me' }) },
+			{ signal: controller.signal },
+		).catch((caught) => caught);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		controller.abort();
+		const error = await running;
+		expect(error.message).toMatch(/^Stopped waiting for Visionatrix task (\d+)\. Visionatrix task \d+ was cancelled on the server\.$/);
+		expect(simulator.createdCount()).toBe(before + 1);
+		const taskId = Number(/task (\d+)/.exec(error.message)![1]);
+		expect(simulator.task(taskId)).toBeUndefined();
+	});
+
 	it('deletes the task on the server when the timeout runs out', async () => {
 		const slow = await startVisionatrixSimulator({ taskDurationMs: 30_000 });
 		try {

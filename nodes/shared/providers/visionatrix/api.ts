@@ -238,7 +238,10 @@ export class Visionatrix {
 	 * nothing is left running that nobody will collect.
 	 */
 	async runFlow(flow: Flow, input: TaskInput, options: WaitOptions): Promise<FinishedTask[]> {
-		const created = await this.createTask(flow, input, options.signal);
+		options.signal?.throwIfAborted();
+		// Not abortable once sent: aborting could leave a task that was created but whose id we never
+		// learn. If the signal fires meanwhile, the wait below sees it and deletes the tasks.
+		const created = await this.createTask(flow, input);
 		const deadline = this.http.env.now() + options.timeoutMs;
 		const finished: FinishedTask[] = [];
 		for (const [position, taskId] of created.tasks_ids.entries()) {
