@@ -122,7 +122,8 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 				if (!isPassingFault(error) || readFailures > (options.maxReadFailures ?? 5)) {
 					throw await stopped(options, 'lost', lastState, error);
 				}
-				delay = Math.min(plan.maxMs, Math.max(delay, plan.initialMs) * plan.growth);
+				if (env.now() >= deadline) throw await stopped(options, 'timeout', lastState);
+				delay = Math.min(plan.maxMs, Math.max(delay, plan.initialMs) * plan.growth, Math.max(0, deadline - env.now()));
 				continue;
 			}
 
