@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../shared/core/errors.ts';
+import type { Visionatrix } from '../shared/providers/visionatrix/api.ts';
 import type { Flow } from '../shared/providers/visionatrix/schemas.ts';
 import type { FileInput, FlowInputValue, TaskInput } from '../shared/providers/visionatrix/taskInput.ts';
 import { isFileInput } from '../shared/providers/visionatrix/taskInput.ts';
@@ -73,6 +74,19 @@ export interface SubmitOptions {
 	priority?: number;
 	seed?: number;
 	translate?: boolean;
+}
+
+/** The flow an item asks for (checked against the server) and the task input built from its parameters. */
+export async function readSubmission(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	visionatrix: Visionatrix,
+	options: SubmitOptions,
+	signal?: AbortSignal,
+): Promise<{ flow: Flow; input: TaskInput }> {
+	const flowName = context.getNodeParameter('flow', itemIndex, '', { extractValue: true }) as string;
+	const flow = await visionatrix.getInstalledFlow(flowName, signal);
+	return { flow, input: await readTaskInput(context, itemIndex, flow, options) };
 }
 
 /** Reads the mapped flow inputs of an item; file inputs name a binary field of that item. */

@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { isGenflowsError } from '../core/errors.ts';
+import { isApiError, isGenflowsError, isInputError } from '../core/errors.ts';
 
 /** Display names of node parameters, by the core's parameter names (e.g. `taskId` → "Task ID"). */
 export type ParameterNames = Record<string, string>;
@@ -21,28 +21,22 @@ export function toNodeError(
 	if (!isGenflowsError(error)) {
 		return new NodeOperationError(node, error instanceof Error ? error : String(error), { itemIndex });
 	}
-	switch (error.kind) {
-		case 'input': {
-			const parameter = (error as { parameter?: string }).parameter ?? '';
-			const displayName = parameterNames[parameter] ?? parameterNames[parameter.split('.')[0]];
-			const where = displayName ? `Check the parameter "${displayName}".` : undefined;
-			return new NodeOperationError(node, error.message, {
-				itemIndex,
-				description: [where, error.hint].filter(Boolean).join(' ') || undefined,
-			});
-		}
-		case 'api':
-		case 'connection':
-		case 'response-shape': {
-			const status = (error as { status?: number }).status;
-			return new NodeApiError(node, { message: error.message } as JsonObject, {
-				itemIndex,
-				message: error.message,
-				description: error.hint,
-				httpCode: status === undefined ? undefined : String(status),
-			});
-		}
-		default:
-			return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
+	if (isInputError(error)) {
+		const displayName = parameterNames[error.parameter] ?? parameterNames[error.parameter.split('.')[0]];
+		const where = displayName ? `Check the parameter "${displayName}".` : undefined;
+		return new NodeOperationError(node, error.message, {
+			itemIndex,
+			description: [where, error.hint].filter(Boolean).join(' ') || undefined,
+		});
 	}
+	if (error.kind === 'api' || error.kind === 'connection' || error.kind === 'response-shape') {
+		return new NodeApiError(node, { message: error.message } as JsonObject, {
+			itemIndex,
+			message: error.message,
+			description: error.hint,
+			httpCode: isApiError(error) ? String(error.status) : undefined,
+		});
+	}
+	return new NodeOperationError(node, error.message, { itemIndex, description: error.hint });
 }
+

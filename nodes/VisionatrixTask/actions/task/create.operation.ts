@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
 import { cancelSignalOf } from '../../../shared/n8n/env.ts';
 import type { SubmitOptions } from '../../taskInputParameters.ts';
-import { readTaskInput, submitOptions, taskInputProperties } from '../../taskInputParameters.ts';
+import { readSubmission, submitOptions, taskInputProperties } from '../../taskInputParameters.ts';
 
 const properties: INodeProperties[] = [
 	...taskInputProperties,
@@ -22,11 +22,9 @@ export const description = updateDisplayOptions({ show: { resource: ['task'], op
 
 /** Submits without waiting: one item per created task, to look up later with Get Task or Get Results. */
 export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
-	const flowName = this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as SubmitOptions;
 	const signal = cancelSignalOf(this);
-	const flow = await visionatrix.getInstalledFlow(flowName, signal);
-	const input = await readTaskInput(this, itemIndex, flow, options);
+	const { flow, input } = await readSubmission(this, itemIndex, visionatrix, options, signal);
 	const created = await visionatrix.createTask(flow, input, signal);
 	return created.tasks_ids.map((taskId) => ({
 		json: { task_id: taskId, flow: flow.name, tasks_ids: created.tasks_ids, outputs: created.outputs },

@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
 import { toBinaryData } from '../../../shared/n8n/binary.ts';
-import { readTaskId } from '../../readParameters.ts';
+import { binaryPropertyName, readTaskId } from '../../readParameters.ts';
 import { cancelSignalOf } from '../../../shared/n8n/env.ts';
 import { binaryPropertyField, taskIdField } from '../../descriptions.ts';
 
@@ -25,7 +25,7 @@ export const description = updateDisplayOptions({ show: { resource: ['task'], op
 export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
 	const taskId = readTaskId(this, itemIndex);
 	const inputIndex = this.getNodeParameter('inputIndex', itemIndex, 0) as number;
-	const binaryProperty = (this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string).trim() || 'data';
+	const binaryProperty = binaryPropertyName(this.getNodeParameter('binaryPropertyName', itemIndex, 'data'));
 	const file = await visionatrix.getInputFile(taskId, inputIndex, cancelSignalOf(this));
 	return [
 		{

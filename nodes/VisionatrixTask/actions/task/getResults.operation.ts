@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
 import { toBinaryData } from '../../../shared/n8n/binary.ts';
-import { readTaskId } from '../../readParameters.ts';
+import { binaryPropertyName, readTaskId } from '../../readParameters.ts';
 import { cancelSignalOf } from '../../../shared/n8n/env.ts';
 import { binaryPropertyField, taskIdField } from '../../descriptions.ts';
 
@@ -14,7 +14,7 @@ export const description = updateDisplayOptions({ show: { resource: ['task'], op
 /** One item per file: every output node, every batch index. The task must have finished. */
 export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
 	const taskId = readTaskId(this, itemIndex);
-	const binaryProperty = (this.getNodeParameter('binaryPropertyName', itemIndex, 'data') as string).trim() || 'data';
+	const binaryProperty = binaryPropertyName(this.getNodeParameter('binaryPropertyName', itemIndex, 'data'));
 	const signal = cancelSignalOf(this);
 	const task = await visionatrix.getTask(taskId, signal);
 	const files = await visionatrix.downloadAllResults(task, signal);

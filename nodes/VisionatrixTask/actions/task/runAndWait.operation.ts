@@ -7,8 +7,9 @@ import { toBinaryData } from '../../../shared/n8n/binary.ts';
 import { cancelSignalOf } from '../../../shared/n8n/env.ts';
 import { taskJson } from '../../../shared/n8n/visionatrix.ts';
 import { binaryPropertyField, includeWorkflowField } from '../../descriptions.ts';
+import { binaryPropertyName } from '../../readParameters.ts';
 import type { SubmitOptions } from '../../taskInputParameters.ts';
-import { readTaskInput, submitOptions, taskInputProperties } from '../../taskInputParameters.ts';
+import { readSubmission, submitOptions, taskInputProperties } from '../../taskInputParameters.ts';
 
 const properties: INodeProperties[] = [
 	...taskInputProperties,
@@ -51,15 +52,13 @@ interface RunOptions extends SubmitOptions {
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
-	const flowName = this.getNodeParameter('flow', itemIndex, '', { extractValue: true }) as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as RunOptions;
+	const signal = cancelSignalOf(this);
 	const timeoutSeconds = options.timeout ?? 600;
 	if (!(timeoutSeconds > 0)) throw new InputError('timeout', `The timeout must be more than 0 seconds; got ${timeoutSeconds}.`);
-	const binaryProperty = options.binaryPropertyName?.trim() || 'data';
-	const signal = cancelSignalOf(this);
+	const binaryProperty = binaryPropertyName(options.binaryPropertyName);
 
-	const flow = await visionatrix.getInstalledFlow(flowName, signal);
-	const input = await readTaskInput(this, itemIndex, flow, options);
+	const { flow, input } = await readSubmission(this, itemIndex, visionatrix, options, signal);
 	const finished = await visionatrix.runFlow(flow, input, {
 		timeoutMs: timeoutSeconds * 1000,
 		signal,

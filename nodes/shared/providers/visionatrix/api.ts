@@ -3,6 +3,7 @@
 import { ApiClient } from '../../core/client.ts';
 import type { Env } from '../../core/env.ts';
 import { InputError, isApiError } from '../../core/errors.ts';
+import { requireWholeNumber } from '../../core/inputChecks.ts';
 import type { DownloadedFile } from '../../core/files.ts';
 import { downloadedFile } from '../../core/files.ts';
 import type { RetryPolicy } from '../../core/retry.ts';
@@ -163,9 +164,7 @@ export class Visionatrix {
 	}
 
 	async getInputFile(taskId: number, inputIndex: number, signal?: AbortSignal): Promise<DownloadedFile> {
-		if (!Number.isInteger(inputIndex) || inputIndex < 0) {
-			throw new InputError('inputIndex', `The input index must be a whole number of 0 or more; got ${inputIndex}.`);
-		}
+		requireWholeNumber('inputIndex', 'input index', inputIndex, 0);
 		const response = await this.http.send({
 			method: 'GET',
 			path: '/vapi/tasks/inputs',
@@ -203,9 +202,7 @@ export class Visionatrix {
 
 	/** Changes the priority (0..15) of a task that has not started yet. */
 	setPriority(taskId: number, priority: number, signal?: AbortSignal): Promise<void> {
-		if (!Number.isInteger(priority) || priority < 0 || priority > 15) {
-			throw new InputError('priority', `The priority must be a whole number from 0 to 15; got ${priority}.`);
-		}
+		requireWholeNumber('priority', 'priority', priority, 0, 15);
 		return this.http.empty({
 			method: 'PUT',
 			path: '/vapi/tasks/update',
@@ -271,10 +268,7 @@ export class Visionatrix {
 }
 
 function checkTaskId(taskId: number): number {
-	if (!Number.isSafeInteger(taskId) || taskId < 1) {
-		throw new InputError('taskId', `The task ID must be a whole number of 1 or more; got "${taskId}".`);
-	}
-	return taskId;
+	return requireWholeNumber('taskId', 'task ID', taskId, 1);
 }
 
 function requireFlowName(name: string): string {

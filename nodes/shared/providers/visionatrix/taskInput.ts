@@ -1,6 +1,7 @@
 // Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
 import { InputError } from '../../core/errors.ts';
 import type { FormPart } from '../../core/http.ts';
+import { requireWholeNumber } from '../../core/inputChecks.ts';
 import type { Flow, InputParam } from './schemas.ts';
 
 export type FlowInputValue = string | number | boolean;
@@ -110,17 +111,14 @@ function formValue(flow: Flow, param: InputParam, value: FlowInputValue): string
 
 function reservedFields(input: TaskInput): FormPart[] {
 	const parts: FormPart[] = [];
-	const integer = (name: string, value: number | undefined, min: number, max: number): void => {
+	const integer = (name: string, label: string, value: number | undefined, min: number, max?: number): void => {
 		if (value === undefined) return;
-		if (!Number.isInteger(value) || value < min || value > max) {
-			throw new InputError(name, `${name} must be a whole number from ${min} to ${max}; got ${value}.`);
-		}
-		parts.push({ name: snakeCase(name), value: String(value) });
+		parts.push({ name: snakeCase(name), value: String(requireWholeNumber(name, label, value, min, max)) });
 	};
-	integer('seed', input.seed, 0, Number.MAX_SAFE_INTEGER);
-	integer('count', input.count, 1, 1000);
-	integer('priority', input.priority, 0, 15);
-	integer('groupScope', input.groupScope, 1, 255);
+	integer('seed', 'seed', input.seed, 0);
+	integer('count', 'count', input.count, 1, 1000);
+	integer('priority', 'priority', input.priority, 0, 15);
+	integer('groupScope', 'group scope', input.groupScope, 1, 255);
 	if (input.translate) parts.push({ name: 'translate', value: '1' });
 	if (input.webhookUrl) {
 		if (input.webhookUrl.includes('?')) {
