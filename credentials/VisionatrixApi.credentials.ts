@@ -1,8 +1,9 @@
 import type {
-	IAuthenticate,
 	Icon,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -60,7 +61,9 @@ export class VisionatrixApi implements ICredentialType {
 	];
 
 	// Visionatrix has no tokens: with VIX_AUTH=1 every request carries HTTP Basic credentials.
-	authenticate: IAuthenticate = async (credentials, requestOptions) => {
+	// A plain function (not the declarative form) so the nodes can apply it themselves to the
+	// cleanup request they send after Stop (see nodes/shared/n8n/transport.ts).
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 		if (credentials.authentication !== 'basicAuth') return requestOptions;
 		return {
 			...requestOptions,

@@ -69,16 +69,23 @@ function node(options: ContextOptions): INode {
 	};
 }
 
-/** httpRequestWithAuthentication as n8n-core does it: authenticate, send, return the full response. */
-async function httpRequestWithAuthentication(
-	this: { node: INode; options: ContextOptions; recorder: ContextRecorder },
-	credentialType: string,
-	request: IHttpRequestOptions,
-): Promise<unknown> {
+type HelperState = { node: INode; options: ContextOptions; recorder: ContextRecorder };
+
+/**
+ * httpRequestWithAuthentication as n8n-core 2.41 does it: the execution's cancel signal replaces
+ * the request's own (so after Stop every request through it fails at once), then authenticate
+ * and send.
+ */
+async function httpRequestWithAuthentication(this: HelperState, credentialType: string, request: IHttpRequestOptions): Promise<unknown> {
 	const credential = credentialTypes[credentialType as keyof typeof credentialTypes];
 	if (!credential) throw new Error(`unknown credential type ${credentialType}`);
 	const authenticate = credential.authenticate as (c: ICredentialDataDecryptedObject, r: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
-	const authenticated = await authenticate(this.options.credentials, { ...request });
+	const withExecutionSignal = this.options.signal ? { ...request, abortSignal: this.options.signal } : { ...request };
+	return await httpRequest.call(this, await authenticate(this.options.credentials, withExecutionSignal));
+}
+
+/** helpers.httpRequest: sends as it is, with the request's own signal and timeout. */
+async function httpRequest(this: HelperState, authenticated: IHttpRequestOptions): Promise<unknown> {
 	this.recorder.requests.push(authenticated);
 
 	const url = new URL(authenticated.url, authenticated.baseURL);
@@ -159,6 +166,7 @@ function base(options: ContextOptions) {
 		getWorkflowStaticData: () => options.staticData ?? (options.staticData = {}),
 		helpers: {
 			httpRequestWithAuthentication: httpRequestWithAuthentication.bind(state),
+			httpRequest: httpRequest.bind(state),
 			...binaryHelpers(currentNode, items),
 		},
 	};

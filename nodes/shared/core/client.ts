@@ -104,6 +104,7 @@ export class ApiClient {
 			body,
 			signal: request.signal,
 			timeoutMs: request.timeoutMs ?? this.requestTimeoutMs,
+			mustFinish: request.mustFinish,
 		};
 	}
 

@@ -11,6 +11,11 @@ export interface TransportRequest {
 	signal?: AbortSignal;
 	/** Per-request limit; the transport aborts the request after it. */
 	timeoutMs?: number;
+	/**
+	 * Submits a job or cleans one up: the host must not cut it short when it cancels the run (n8n's
+	 * Stop), or a job could be left running that nobody knows of. Only `timeoutMs` ends it.
+	 */
+	mustFinish?: boolean;
 }
 
 export interface TransportResponse {
@@ -52,13 +57,16 @@ export interface ApiRequest {
 	retry?: RetryMode;
 	signal?: AbortSignal;
 	timeoutMs?: number;
+	/** See `TransportRequest.mustFinish`. */
+	mustFinish?: boolean;
 }
 
 export function toFormData(parts: FormPart[]): FormData {
 	const form = new FormData();
 	for (const part of parts) {
 		if ('value' in part) form.append(part.name, part.value);
-		else form.append(part.name, new Blob([part.data], { type: part.mimeType }), part.fileName);
+		// Deno's lib types refuse a Uint8Array that might sit on a SharedArrayBuffer; ours never does.
+		else form.append(part.name, new Blob([part.data as Uint8Array<ArrayBuffer>], { type: part.mimeType }), part.fileName);
 	}
 	return form;
 }

@@ -201,7 +201,8 @@ async function stopped(
 	cause?: unknown,
 ): Promise<GenflowsError> {
 	const outcome = await cancelRemote(options);
-	options.env.logger?.info(`${options.label}: stopped waiting (${why}); remote cancel: ${outcome.status}`);
+	const detail = outcome.status === 'failed' ? ` (${outcome.reason})` : '';
+	options.env.logger?.info(`${options.label}: stopped waiting (${why}); remote cancel: ${outcome.status}${detail}`);
 	if (why === 'aborted') return new JobAbortedError(options.label, options.jobId, outcome);
 	if (why === 'timeout') return new JobTimeoutError(options.label, options.jobId, options.timeoutMs, lastState, outcome);
 	const reason = cause instanceof Error ? cause.message : String(cause);

@@ -2,7 +2,7 @@ import * as workflow from 'n8n-workflow';
 import type { Logger as N8nLogger } from 'n8n-workflow';
 
 import type { Env, Logger } from '../core/env.ts';
-import type { RequestContext } from './transport.ts';
+import type { N8nTransportOptions, RequestContext } from './transport.ts';
 import { n8nTransport } from './transport.ts';
 
 type SleepFunction = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -13,11 +13,7 @@ const hostSleep: SleepFunction =
 	((workflow as unknown as { sleepWithAbort?: SleepFunction }).sleepWithAbort as SleepFunction | undefined) ??
 	(workflow.sleep as SleepFunction);
 
-export function n8nEnv(
-	context: RequestContext,
-	credentialType: string,
-	options: { skipSslCertificateValidation?: boolean } = {},
-): Env {
+export function n8nEnv(context: RequestContext, credentialType: string, options: N8nTransportOptions = {}): Env {
 	return {
 		transport: n8nTransport(context, credentialType, options),
 		sleep: hostSleep,

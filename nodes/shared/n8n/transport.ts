@@ -13,11 +13,13 @@ interface FullResponse {
 	body: unknown;
 }
 
-export function n8nTransport(
-	context: RequestContext,
-	credentialType: string,
-	options: { skipSslCertificateValidation?: boolean } = {},
-): Transport {
+export interface N8nTransportOptions {
+	skipSslCertificateValidation?: boolean;
+	/** The credential type's own `authenticate`, for requests that must finish despite Stop (see below). */
+	authenticate?: (requestOptions: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+}
+
+export function n8nTransport(context: RequestContext, credentialType: string, options: N8nTransportOptions = {}): Transport {
 	return async (request) => {
 		const { body, headers } = await encodeBody(request.body, request.headers);
 		const requestOptions: IHttpRequestOptions = {
@@ -35,11 +37,14 @@ export function n8nTransport(
 		};
 		let response: FullResponse;
 		try {
-			response = (await context.helpers.httpRequestWithAuthentication.call(
-				context,
-				credentialType,
-				requestOptions,
-			)) as FullResponse;
+			// n8n 2.x's httpRequestWithAuthentication swaps the request's signal for the execution's
+			// cancel signal, so Stop would cut a job submission or its cleanup short. Those go through
+			// the plain request helper (same proxy and SSRF rules) with the credential applied here.
+			response = (
+				request.mustFinish && options.authenticate
+					? await context.helpers.httpRequest(await options.authenticate(requestOptions))
+					: await context.helpers.httpRequestWithAuthentication.call(context, credentialType, requestOptions)
+			) as FullResponse;
 		} catch (error) {
 			if (request.signal?.aborted) throw error;
 			throw connectionErrorFrom(error);

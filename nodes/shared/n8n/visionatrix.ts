@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { VisionatrixApi } from '../../../credentials/VisionatrixApi.credentials.ts';
 import { InputError } from '../core/errors.ts';
 import { Visionatrix } from '../providers/visionatrix/api.ts';
 import type { TaskDetails, TaskShort } from '../providers/visionatrix/schemas.ts';
@@ -7,6 +8,7 @@ import { n8nEnv } from './env.ts';
 import type { RequestContext } from './transport.ts';
 
 export const VISIONATRIX_CREDENTIAL = 'visionatrixApi';
+const credentialType = new VisionatrixApi();
 
 /** A Visionatrix client that sends through the node's credential. */
 export async function visionatrixFor(context: RequestContext): Promise<Visionatrix> {
@@ -17,6 +19,7 @@ export async function visionatrixFor(context: RequestContext): Promise<Visionatr
 	}
 	const env = n8nEnv(context, VISIONATRIX_CREDENTIAL, {
 		skipSslCertificateValidation: credentials.ignoreSslIssues === true,
+		authenticate: async (requestOptions) => await credentialType.authenticate(credentials, requestOptions),
 	});
 	return new Visionatrix({ baseUrl, env });
 }

@@ -55,6 +55,11 @@ export interface WaitOptions {
 	deleteOnStop?: boolean;
 }
 
+export interface RunOptions extends WaitOptions {
+	/** Called once the server has accepted the run, before the wait: the ids to look up or cancel later. */
+	onSubmitted?(created: TaskRunResults): void;
+}
+
 export interface FinishedTask {
 	task: TaskDetails;
 	files: ResultFile[];
@@ -111,7 +116,7 @@ export class Visionatrix {
 	async createTask(flow: Flow, input: TaskInput, signal?: AbortSignal): Promise<TaskRunResults> {
 		const form = buildTaskForm(flow, input);
 		return this.http.json(
-			{ method: 'PUT', path: `/vapi/tasks/create/${encodeURIComponent(flow.name)}`, form, retry: 'unsent-only', signal },
+			{ method: 'PUT', path: `/vapi/tasks/create/${encodeURIComponent(flow.name)}`, form, retry: 'unsent-only', signal, mustFinish: signal === undefined },
 			taskRunResultsSchema,
 		);
 	}
@@ -186,8 +191,14 @@ export class Visionatrix {
 	}
 
 	/** Deletes a task with its children and files. This is also how a running task is cancelled. */
-	deleteTask(taskId: number, signal?: AbortSignal, timeoutMs?: number): Promise<void> {
-		return this.http.empty({ method: 'DELETE', path: '/vapi/tasks/task', query: { task_id: checkTaskId(taskId) }, signal, timeoutMs });
+	deleteTask(taskId: number, signal?: AbortSignal): Promise<void> {
+		return this.http.empty({ method: 'DELETE', path: '/vapi/tasks/task', query: { task_id: checkTaskId(taskId) }, signal });
+	}
+
+	/** The delete sent after the caller stopped: it must reach the server despite that stop. */
+	private cancelTask(taskId: number): Promise<void> {
+		const query = { task_id: checkTaskId(taskId) };
+		return this.http.empty({ method: 'DELETE', path: '/vapi/tasks/task', query, timeoutMs: CANCEL_TIMEOUT_MS, mustFinish: true });
 	}
 
 	/** Deletes the caller's finished tasks of a flow. */
@@ -225,7 +236,7 @@ export class Visionatrix {
 			signal: options.signal,
 			onProgress: options.onProgress,
 			plan: options.plan,
-			cancel: options.deleteOnStop === false ? undefined : () => this.deleteTask(taskId, undefined, CANCEL_TIMEOUT_MS),
+			cancel: options.deleteOnStop === false ? undefined : () => this.cancelTask(taskId),
 		});
 	}
 
@@ -234,11 +245,12 @@ export class Visionatrix {
 	 * If one task fails or the wait stops, the run's other unfinished tasks are deleted too, so
 	 * nothing is left running that nobody will collect.
 	 */
-	async runFlow(flow: Flow, input: TaskInput, options: WaitOptions): Promise<FinishedTask[]> {
+	async runFlow(flow: Flow, input: TaskInput, options: RunOptions): Promise<FinishedTask[]> {
 		options.signal?.throwIfAborted();
 		// Not abortable once sent: aborting could leave a task that was created but whose id we never
 		// learn. If the signal fires meanwhile, the wait below sees it and deletes the tasks.
 		const created = await this.createTask(flow, input);
+		options.onSubmitted?.(created);
 		const deadline = this.http.env.now() + options.timeoutMs;
 		const finished: FinishedTask[] = [];
 		for (const [position, taskId] of created.tasks_ids.entries()) {
@@ -257,7 +269,7 @@ export class Visionatrix {
 	private async deleteQuietly(taskIds: number[]): Promise<void> {
 		for (const taskId of taskIds) {
 			try {
-				await this.deleteTask(taskId, undefined, CANCEL_TIMEOUT_MS);
+				await this.cancelTask(taskId);
 			} catch (error) {
 				this.http.env.logger?.warn(`Visionatrix: could not delete task ${taskId} of a stopped run`, {
 					reason: error instanceof Error ? error.message : String(error),
