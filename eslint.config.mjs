@@ -62,4 +62,16 @@ export default tseslint.config(
 		files: ['test/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts'],
 		rules: { 'no-console': 'off' },
 	},
+	{
+		// The command-line tool and its tests are not n8n nodes: they throw their own errors (which
+		// become exit codes), and the tests start the tool as a subprocess.
+		files: ['scripts/**/*.ts', 'test/scripts/**/*.ts'],
+		rules: { '@n8n/community-nodes/require-node-api-error': 'off', '@n8n/community-nodes/no-dangerous-functions': 'off' },
+	},
+	{
+		// The end-to-end harness starts n8n, n8n workers and Redis as processes, and gives the
+		// throwaway n8n instances a fixed encryption key; none of it ships in the package.
+		files: ['test/e2e/**/*.ts'],
+		rules: { '@n8n/community-nodes/no-dangerous-functions': 'off', '@n8n/community-nodes/no-hardcoded-secrets': 'off' },
+	},
 );

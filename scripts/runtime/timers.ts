@@ -1,5 +1,5 @@
 // Runs under Node and Deno alike: setTimeout and AbortSignal are web-standard globals in both.
-import type { Env } from '../../nodes/shared/core/env.ts';
+import type { Env, Logger } from '../../nodes/shared/core/env.ts';
 import type { Transport } from '../../nodes/shared/core/http.ts';
 
 /** The `sleep` the core asks for: resolves after `ms`, rejects with the abort reason once `signal` fires. */
@@ -18,6 +18,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 	});
 }
 
-export function scriptEnv(transport: Transport): Env {
-	return { transport, sleep, now: () => Date.now() };
+export function scriptEnv(transport: Transport, logger?: Logger): Env {
+	return { transport, sleep, now: () => Date.now(), logger };
 }

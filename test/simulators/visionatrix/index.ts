@@ -101,7 +101,7 @@ export async function startVisionatrixSimulator(options: VisionatrixSimulatorOpt
 
 	let closing: Promise<void> | undefined;
 	const taskOrThrow = (id: number) => {
-		const task = engine.tasks.get(id);
+		const task = engine.tasks.get(id) ?? engine.deletedTasks.get(id);
 		if (!task) throw new Error(`Visionatrix simulator: no task ${id}.`);
 		return task;
 	};

@@ -127,6 +127,8 @@ export function taskState(task: Pick<InternalTask, 'progress' | 'error' | 'locke
 
 export class Engine {
 	readonly tasks = new Map<number, InternalTask>();
+	/** Deleted tasks, kept so a test can still compare the bytes they served. */
+	readonly deletedTasks = new Map<number, InternalTask>();
 	readonly webhookPosts: WebhookPost[] = [];
 	/** When the "server process" started: every task's `created_at` (the server's column default is evaluated once). */
 	readonly processStartIso = isoNaive(nowMicros());
@@ -429,6 +431,7 @@ export class Engine {
 			this.clearTimer(task.timer);
 			task.run++;
 			this.tasks.delete(id);
+			this.deletedTasks.set(id, task);
 			if (this.activeSerial === id) this.activeSerial = null;
 			this.notify(id);
 		}

@@ -154,9 +154,9 @@ export interface VisionatrixSimulator {
 	/** Snapshots of all existing tasks, by id. */
 	tasks(): SimTask[];
 	task(id: number): SimTask | undefined;
-	/** The exact bytes served for a result; throws when the task has no such file. */
+	/** The exact bytes served for a result (deleted tasks included); throws when the task has no such file. */
 	resultBytes(taskId: number, nodeId: number, batchIndex: number): Uint8Array;
-	/** The exact bytes stored for an input file (`GET /inputs`); throws when missing. */
+	/** The exact bytes stored for an input file (`GET /inputs`, deleted tasks included); throws when missing. */
 	inputBytes(taskId: number, inputIndex: number): Uint8Array;
 	/** Resolves with the task once predicate holds; rejects on timeout (default 10 s) or when the task is deleted. */
 	waitFor(id: number, predicate: (task: SimTask) => boolean, timeoutMs?: number): Promise<SimTask>;

@@ -1,0 +1,12 @@
+// The end-to-end suite: a real n8n (installed by test/e2e/setup/install-n8n.sh) against the
+// simulators. One file at a time: each boots n8n processes, and the machines have two cores.
+const unit = require('./jest.config.js');
+
+/** @type {import('jest').Config} */
+module.exports = {
+	...unit,
+	testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
+	testPathIgnorePatterns: ['/node_modules/'],
+	maxWorkers: 1,
+	testTimeout: 180_000,
+};

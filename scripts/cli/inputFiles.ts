@@ -1,0 +1,43 @@
+// Files named on the command line (--file, --inputs). A file that cannot be read is a bad
+// argument (exit 2), named after the option that pointed at it.
+import { basename } from 'node:path';
+
+import { mimeTypeFromFileName } from '../../nodes/shared/core/files.ts';
+import type { DownloadedFile } from '../../nodes/shared/core/files.ts';
+import { UsageError } from './args.ts';
+import type { CliRuntime } from './runtime.ts';
+
+export async function readArgumentFile(runtime: CliRuntime, argument: string, path: string): Promise<Uint8Array> {
+	try {
+		return await runtime.readFile(path);
+	} catch (error) {
+		throw new UsageError(argument, `cannot read "${path}" (${error instanceof Error ? error.message : String(error)})`);
+	}
+}
+
+/** A file to upload: its bytes, its own name, and the MIME type that name implies. */
+export async function uploadFromPath(runtime: CliRuntime, argument: string, path: string): Promise<DownloadedFile> {
+	const data = await readArgumentFile(runtime, argument, path);
+	const fileName = basename(path);
+	return { data, fileName, mimeType: mimeTypeFromFileName(fileName) ?? 'application/octet-stream' };
+}
+
+/** A JSON file holding one object of text, number or true/false values (e.g. flow inputs). */
+export async function readValuesFile(runtime: CliRuntime, argument: string, path: string): Promise<Record<string, string | number | boolean>> {
+	const text = new TextDecoder().decode(await readArgumentFile(runtime, argument, path));
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch (error) {
+		throw new UsageError(argument, `"${path}" is not JSON (${error instanceof Error ? error.message : String(error)})`);
+	}
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+		throw new UsageError(argument, `"${path}" must hold one JSON object, e.g. {"prompt": "a red fox"}`);
+	}
+	for (const [name, value] of Object.entries(parsed)) {
+		if (!['string', 'number', 'boolean'].includes(typeof value)) {
+			throw new UsageError(argument, `"${name}" in "${path}" must be text, a number or true/false`);
+		}
+	}
+	return parsed as Record<string, string | number | boolean>;
+}

@@ -1,0 +1,20 @@
+import type { Fields, Output } from './output.ts';
+
+/** One JSON object per line on stdout; progress only when the phase or percent moved. */
+export function jsonLinesOutput(write: (text: string) => void): Output {
+	const line = (event: string, fields: Fields) => write(`${JSON.stringify({ event, ...fields })}\n`);
+	const lastSeen = new Map<string, string>();
+	return {
+		json: true,
+		event: (name, fields) => line(name, fields),
+		progress(label, progress, fields) {
+			const seen = `${progress.phase} ${progress.progress}`;
+			if (lastSeen.get(label) === seen) return;
+			lastSeen.set(label, seen);
+			line('progress', { ...fields, phase: progress.phase, progress: progress.progress, elapsedMs: progress.elapsedMs, etaMs: progress.etaMs });
+		},
+		result: (fields) => line('result', fields),
+		error: (fields) => line('error', fields),
+		close() {},
+	};
+}

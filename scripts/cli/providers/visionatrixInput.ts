@@ -1,0 +1,32 @@
+// Turns `run`'s options into the core's TaskInput. The core checks the values against the flow
+// (names, types, ranges) and names the input in its error; this only gathers them.
+import type { FileInput, FlowInputValue, TaskInput } from '../../../nodes/shared/providers/visionatrix/taskInput.ts';
+import type { ParsedArgs } from '../args.ts';
+import { keyValue, numberArg } from '../args.ts';
+import { readValuesFile, uploadFromPath } from '../inputFiles.ts';
+import type { CliRuntime } from '../runtime.ts';
+
+export async function taskInputFromArgs(runtime: CliRuntime, args: ParsedArgs): Promise<TaskInput> {
+	const inputsPath = args.values.get('inputs');
+	// --input wins over the same name in --inputs.
+	const inputs: Record<string, FlowInputValue> = inputsPath === undefined ? {} : await readValuesFile(runtime, '--inputs', inputsPath);
+	for (const text of args.lists.get('input') ?? []) {
+		const [name, value] = keyValue('input', text);
+		inputs[name] = value;
+	}
+	const files: Record<string, FileInput> = {};
+	for (const text of args.lists.get('file') ?? []) {
+		const [name, path] = keyValue('file', text);
+		files[name] = await uploadFromPath(runtime, `--file ${name}`, path);
+	}
+	return { inputs, files, count: numberArg(args.values.get('count')), seed: numberArg(args.values.get('seed')) };
+}
+
+/** The argument a core InputError's parameter stands for. */
+export function visionatrixArgumentFor(parameter: string): string | undefined {
+	if (parameter.startsWith('inputs.')) return `--input ${parameter.slice('inputs.'.length)}`;
+	if (parameter.startsWith('files.')) return `--file ${parameter.slice('files.'.length)}`;
+	if (parameter === 'flow') return '<flow>';
+	if (parameter === 'taskId') return '<taskId>';
+	return undefined;
+}

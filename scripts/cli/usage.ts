@@ -1,0 +1,73 @@
+// Help and usage lines, built from the provider modules so that a new command documents itself.
+import type { OptionSpecs } from './args.ts';
+import type { Command, ConnectionSetting, ProviderCli } from './command.ts';
+
+export const GLOBAL_OPTIONS: OptionSpecs = { json: 'flag', help: 'flag' };
+
+const EXIT_CODES = [
+	'Exit codes: 0 done, 1 job failed or server error, 2 bad arguments,',
+	'130 stopped by Ctrl-C (after cancelling the remote job), 143 stopped by SIGTERM.',
+];
+
+export const GENERAL_USAGE = 'usage: genflows <provider> <command> [options]   (genflows --help)';
+
+export function settingOptions(settings: ConnectionSetting[]): OptionSpecs {
+	return Object.fromEntries(settings.map((setting) => [setting.option, 'value' as const]));
+}
+
+export function providerUsage(provider: ProviderCli): string {
+	return `usage: genflows ${provider.name} <command> [options]   (genflows ${provider.name} --help)`;
+}
+
+export function commandUsage(provider: ProviderCli, command: Command): string {
+	const words = ['usage: genflows', provider.name, command.name, ...command.positionals, command.synopsis, '[--json]'];
+	return words.filter(Boolean).join(' ');
+}
+
+export function generalHelp(providers: ProviderCli[]): string {
+	return [
+		GENERAL_USAGE,
+		'',
+		'Runs jobs on self-hosted image-generation servers through the same core as the n8n nodes.',
+		'',
+		'Providers:',
+		...providers.map((provider) => `  ${provider.name.padEnd(14)}${provider.summary}`),
+		'',
+		...EXIT_CODES,
+	].join('\n') + '\n';
+}
+
+export function providerHelp(provider: ProviderCli): string {
+	return [
+		providerUsage(provider),
+		'',
+		'Commands:',
+		...provider.commands.map((command) => `  ${command.name.padEnd(10)}${command.summary}`),
+		'',
+		...connectionHelp(provider.settings),
+		...OUTPUT_HELP,
+		...EXIT_CODES,
+	].join('\n') + '\n';
+}
+
+export function commandHelp(provider: ProviderCli, command: Command): string {
+	const details = command.details.length > 0 ? [...command.details, ''] : [];
+	return [commandUsage(provider, command), '', command.summary, '', ...details, ...connectionHelp(provider.settings), ...OUTPUT_HELP, ...EXIT_CODES].join('\n') + '\n';
+}
+
+function connectionHelp(settings: ConnectionSetting[]): string[] {
+	return [
+		'Connection (flags win over environment variables):',
+		...settings.map((setting) => {
+			const fallback = setting.fallback ? ` (default ${setting.fallback})` : '';
+			return `  --${setting.option.padEnd(10)} ${setting.env.padEnd(22)} ${setting.description}${fallback}`;
+		}),
+		'',
+	];
+}
+
+const OUTPUT_HELP = [
+	'Output: a progress bar on a terminal; with --json, or when stdout is not a terminal,',
+	'one JSON object per line (events, then a final "result" or "error").',
+	'',
+];
