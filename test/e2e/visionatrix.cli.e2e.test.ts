@@ -6,12 +6,11 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 
-import { makePng } from '../simulators/visionatrix/files.ts';
+import { makePng, pngSize } from '../simulators/visionatrix/files.ts';
 import type { VisionatrixSimulator } from '../simulators/visionatrix/index.ts';
 import { startVisionatrixSimulator } from '../simulators/visionatrix/index.ts';
 import type { ExecutionItem, ExecutionJson } from './harness/n8n.ts';
 import { N8nHome, outcomeOf } from './harness/n8n.ts';
-import { pngSize } from './harness/png.ts';
 import { afterNode, generateImageNode, linearWorkflow, loadExample, manualTrigger, visionatrixCredential } from './harness/workflows.ts';
 
 jest.setTimeout(180_000);
@@ -79,9 +78,9 @@ test('example "remove background": HTTP Request file -> Visionatrix -> Edit Imag
 	expect(simulator.task(taskId)).toBeUndefined();
 
 	// Edit Image shrank the cut-out to fit 256 x 256, keeping its proportions.
-	const original = pngSize(n8n.storedBinary(binary.id!));
+	const original = pngSize(n8n.storedBinary(binary.id!))!;
 	const [resized] = outputOf(execution, 'Resize');
-	const size = pngSize(n8n.storedBinary(resized.binary!.data.id!));
+	const size = pngSize(n8n.storedBinary(resized.binary!.data.id!))!;
 	expect(Math.max(original.width, original.height)).toBeGreaterThan(256);
 	expect(Math.max(size.width, size.height)).toBe(256);
 	expect(Math.abs(size.width / size.height - original.width / original.height)).toBeLessThan(0.02);

@@ -243,14 +243,22 @@ export class RunningN8n {
 		return (JSON.parse(text) as { data: T }).data;
 	}
 
-	/** POSTs JSON to a production webhook; the status, content type and raw body of n8n's answer. */
+	/**
+	 * POSTs JSON to a production webhook; the status, content type and raw body of n8n's answer.
+	 * n8n registers a published workflow's webhooks a few seconds after it reports ready; until
+	 * then it answers 404 "not registered" without running anything, so that answer is retried.
+	 */
 	async postWebhook(path: string, json: unknown): Promise<{ status: number; contentType: string | null; body: Buffer }> {
-		const response = await fetch(`${this.home.baseUrl}/webhook/${path}`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(json),
+		return await eventually(`n8n to register the webhook ${path}`, async () => {
+			const response = await fetch(`${this.home.baseUrl}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(json),
+			});
+			const body = Buffer.from(await response.arrayBuffer());
+			if (response.status === 404 && body.toString().includes('is not registered')) return undefined;
+			return { status: response.status, contentType: response.headers.get('content-type'), body };
 		});
-		return { status: response.status, contentType: response.headers.get('content-type'), body: Buffer.from(await response.arrayBuffer()) };
 	}
 
 	/** A GET as the signed-in owner, for endpoints outside `/rest` (such as `/types/*.json`). */

@@ -80,7 +80,9 @@ if ! n8n_works; then
     log "npm install of n8n failed (attempt $attempt)"
   done
   [ "$installed" = 1 ] || die "could not install n8n $n8n_version from the npm registry"
-  (cd "$n8n_dir" && npm rebuild sqlite3 "${npm_quiet[@]}" >&2) || die "could not build sqlite3 for Node $node_version"
+  # Explicitly on: under `npm test`, npm passes the project's own ignore-scripts=true down as
+  # npm_config_ignore_scripts, and rebuild would then skip the very build it is for.
+  (cd "$n8n_dir" && npm rebuild sqlite3 --ignore-scripts=false "${npm_quiet[@]}" >&2) || die "could not build sqlite3 for Node $node_version"
   printf '%s\n' "$stamp" >"$stamp_file"
   n8n_works || die "n8n $n8n_version is installed but does not start"
   log "n8n ready in $(($(seconds) - started)) s"

@@ -208,12 +208,22 @@ function box(type: string, payload: Buffer): Buffer {
 	return Buffer.concat([size, Buffer.from(type, 'latin1'), payload]);
 }
 
-/** Plausible bytes for `extension`: the right magic numbers, deterministic filler. */
-export function makeFileBytes(extension: string, seed: number, comment: string): Buffer {
+/** Width and height from a PNG's IHDR chunk; undefined for anything that is not a PNG. */
+export function pngSize(bytes: Uint8Array): { width: number; height: number } | undefined {
+	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	if (buffer.length < 24 || buffer.subarray(1, 4).toString('latin1') !== 'PNG') return undefined;
+	return { width: buffer.readUInt32BE(16), height: buffer.readUInt32BE(20) };
+}
+
+/**
+ * Plausible bytes for `extension`: the right magic numbers, deterministic filler. A PNG is 48x32
+ * unless `size` is given (an image flow keeps its input image's size, as background removal does).
+ */
+export function makeFileBytes(extension: string, seed: number, comment: string, size = { width: 48, height: 32 }): Buffer {
 	const filler = pseudoRandomBytes(seed, 1024 + (seed % 2048));
 	switch (extension) {
 		case 'png':
-			return makePng(seed, 48, 32, comment);
+			return makePng(seed, size.width, size.height, comment);
 		case 'txt':
 			return Buffer.from(`${comment}\n`, 'utf8');
 		case 'glb':

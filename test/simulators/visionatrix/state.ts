@@ -9,6 +9,7 @@ import {
 	DEFAULT_EXTENSION_BY_TYPE,
 	isServedForType,
 	makeFileBytes,
+	pngSize,
 	resultSeed,
 	sha256Hex,
 } from './files.ts';
@@ -367,6 +368,7 @@ export class Engine {
 	private makeResults(task: InternalTask): StoredFile[] {
 		const files: StoredFile[] = [];
 		const inputDigest = task.inputFiles.length ? sha256Hex(Buffer.concat(task.inputFiles.map((file) => file.bytes))) : '';
+		const inputImageSize = task.inputFiles.map((file) => pngSize(file.bytes)).find((size) => size !== undefined);
 		const requestedBatch = Number(task.inputParams.batch_size);
 		const now = Date.now();
 		for (const spec of task.outputSpecs) {
@@ -381,7 +383,7 @@ export class Engine {
 				const comment =
 					`visionatrix-simulator flow=${task.flow} task=${task.id} node=${spec.nodeId} batch=${index}` +
 					(inputDigest ? ` input-sha256=${inputDigest}` : '');
-				const bytes = makeFileBytes(extension, resultSeed(task.id, spec.nodeId, index, inputDigest), comment);
+				const bytes = makeFileBytes(extension, resultSeed(task.id, spec.nodeId, index, inputDigest), comment, inputImageSize);
 				let name = `${task.id}_${spec.nodeId}_${counter}_.${extension}`;
 				if (classType === 'SaveText|pysssss' && batch === 1) name = `${task.id}_${spec.nodeId}_.${extension}`;
 				if (classType === 'VHS_VideoCombine' && extension === 'mp4') {
