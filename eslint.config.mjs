@@ -69,6 +69,13 @@ export default tseslint.config(
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off', '@n8n/community-nodes/no-dangerous-functions': 'off' },
 	},
 	{
+		// The action node's only webhook is a restart webhook (Run Flow and Wait "By Callback"): n8n
+		// never registers it with a third party, so checkExists/create/delete would be dead code.
+		// n8n's own nodes with restart webhooks (Wait, GitHub dispatch-and-wait) have none either.
+		files: ['nodes/VisionatrixTask/VisionatrixTask.node.ts'],
+		rules: { '@n8n/community-nodes/webhook-lifecycle-complete': 'off' },
+	},
+	{
 		// The end-to-end harness starts n8n, n8n workers and Redis as processes, and gives the
 		// throwaway n8n instances a fixed encryption key; none of it ships in the package.
 		files: ['test/e2e/**/*.ts'],

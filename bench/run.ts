@@ -1,6 +1,7 @@
 // `npm run bench`: how fast each waiting strategy notices that a job finished, and how many
 // requests it sends for it, on jobs of 2 s, 10 s and 60 s simulated length. All runs go at once
-// against one simulator on 127.0.0.1, so the whole bench takes about a minute.
+// against one simulator on 127.0.0.1, so the whole bench takes about a minute. It also measures
+// worker time per job for the node, waiting by polling versus by callback (bench/workerTime.ts).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -9,9 +10,13 @@ import type { PollingPlan } from '../nodes/shared/core/waiter.ts';
 import { Visionatrix } from '../nodes/shared/providers/visionatrix/api.ts';
 import { scriptEnv } from '../scripts/runtime/timers.ts';
 import { startVisionatrixSimulator } from '../test/simulators/visionatrix/index.ts';
+import type { WorkerTimeSample } from './workerTime.ts';
+import { workerTime } from './workerTime.ts';
 
 const DURATIONS_MS = [2_000, 10_000, 60_000];
 const REPETITIONS = 9;
+const WORKER_TIME_JOB_MS = 60_000;
+const WORKER_TIME_REPETITIONS = 3;
 
 const fixed = (ms: number): Partial<PollingPlan> => ({ initialMs: ms, minMs: ms, maxMs: ms, growth: 1 });
 const STRATEGIES: Record<string, Partial<PollingPlan> | undefined> = {
@@ -23,6 +28,10 @@ const STRATEGIES: Record<string, Partial<PollingPlan> | undefined> = {
 interface Sample {
 	latencyMs: number;
 	requests: number;
+}
+
+function duration(ms: number): string {
+	return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
 function percentile(values: number[], share: number): number {
@@ -66,7 +75,22 @@ async function main(): Promise<void> {
 			};
 		}),
 	);
+	// The node itself, once per wait mode and repetition, alongside the waiter runs above.
+	const workerTimeRuns = (['poll', 'callback'] as const).map(async (waitMode) => {
+		const samples: WorkerTimeSample[] = await Promise.all(
+			Array.from({ length: WORKER_TIME_REPETITIONS }, () => workerTime(simulator, `bench-${WORKER_TIME_JOB_MS}-0`, waitMode)),
+		);
+		return {
+			waitMode,
+			jobMs: WORKER_TIME_JOB_MS,
+			medianExecuteMs: percentile(samples.map((sample) => sample.executeMs), 0.5),
+			medianCallbacksMs: percentile(samples.map((sample) => sample.callbacksMs), 0.5),
+			medianCallbacks: percentile(samples.map((sample) => sample.callbacks), 0.5),
+			samples,
+		};
+	});
 	const results = await Promise.all(runs);
+	const workerTimes = await Promise.all(workerTimeRuns);
 	await simulator.close();
 
 	const report = {
@@ -75,6 +99,10 @@ async function main(): Promise<void> {
 		what: 'latency = time from the simulator setting progress 100 to waitForTask returning; requests = create + status reads per job',
 		wallClockMs: Date.now() - started,
 		results,
+		workerTime: {
+			what: 'time inside the Visionatrix Task node (Run Flow and Wait) for one job: execute() holds a worker; webhook() calls are short callbacks',
+			rows: workerTimes,
+		},
 	};
 	const root = join(__dirname, '..', '..');
 	await writeFile(join(root, 'bench', 'results.json'), `${JSON.stringify(report, null, '\t')}\n`);
@@ -93,6 +121,17 @@ async function main(): Promise<void> {
 		'| job length | strategy | median latency | p90 latency | median requests per job |',
 		'| --- | --- | --- | --- | --- |',
 		...rows,
+		'',
+		'## Worker time per job: polling vs. waiting by callback',
+		'',
+		`One ${WORKER_TIME_JOB_MS / 1000} s job through the Visionatrix Task node (Run Flow and Wait), ${WORKER_TIME_REPETITIONS} times per mode, with the emulated n8n contexts of the test suite. Polling: execute() runs until the files are downloaded, and the execution holds its worker all that time. By callback: execute() submits and parks the execution (no worker held while parked); every Visionatrix callback is one webhook() call, in n8n's main or webhook process, and the last one downloads the files.`,
+		'',
+		'| wait mode | worker held (execute) | callbacks handled | time in callbacks | total node time |',
+		'| --- | --- | --- | --- | --- |',
+		...workerTimes.map(
+			(row) =>
+				`| ${row.waitMode === 'poll' ? 'polling' : 'by callback'} | ${duration(row.medianExecuteMs)} | ${row.medianCallbacks} | ${duration(row.medianCallbacksMs)} | ${duration(row.medianExecuteMs + row.medianCallbacksMs)} |`,
+		),
 		'',
 	].join('\n');
 	await writeFile(join(root, 'BENCHMARKS.md'), table);

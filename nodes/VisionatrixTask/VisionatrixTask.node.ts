@@ -1,4 +1,11 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import type { Visionatrix } from '../shared/providers/visionatrix/api.ts';
@@ -6,6 +13,7 @@ import { runForEachItem } from '../shared/n8n/items.ts';
 import { visionatrixFor } from '../shared/n8n/visionatrix.ts';
 import * as flow from './actions/flow/index.ts';
 import * as task from './actions/task/index.ts';
+import * as byCallback from './actions/task/runAndWaitByCallback.ts';
 import { parameterNames } from './descriptions.ts';
 import { searchFlows } from './methods/listSearch.ts';
 import { getFlowInputs } from './methods/resourceMapping.ts';
@@ -26,6 +34,19 @@ export class VisionatrixTask implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'visionatrixApi', required: true }],
+		// Run Flow and Wait "By Callback": Visionatrix POSTs to `{resume URL}/task-progress`; n8n
+		// reads the appended path back out of the URL's signature and matches this path.
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				path: 'task-progress',
+				restartWebhook: true,
+				responseMode: 'onReceived',
+				responseData: 'noData',
+			},
+		],
+		waitingNodeTooltip: 'Waiting for Visionatrix to report that the task has finished',
 		properties: [
 			{
 				displayName: 'Resource',
@@ -57,10 +78,12 @@ export class VisionatrixTask implements INodeType {
 		}
 		// Made on first use, inside the item loop, so a bad credential fails like any item does.
 		let visionatrix: Promise<Visionatrix> | undefined;
-		return await runForEachItem(
-			this,
-			async (itemIndex) => handler.execute.call(this, itemIndex, await (visionatrix ??= visionatrixFor(this))),
-			parameterNames,
-		);
+		const client = async () => await (visionatrix ??= visionatrixFor(this));
+		if (byCallback.waitsByCallback(this)) return await byCallback.park.call(this, client);
+		return await runForEachItem(this, async (itemIndex) => handler.execute.call(this, itemIndex, await client()), parameterNames);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await byCallback.resume.call(this);
 	}
 }

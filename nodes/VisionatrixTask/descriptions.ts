@@ -13,6 +13,7 @@ export const parameterNames: Record<string, string> = {
 	groupScope: 'Group Scope',
 	baseUrl: 'Credential: Base URL',
 	timeout: 'Timeout (Seconds)',
+	waitMode: 'Wait By',
 	binaryPropertyName: 'Put Output File in Field',
 };
 

@@ -14,6 +14,8 @@ import type {
 	INode,
 	INodeExecutionData,
 	IPollFunctions,
+	ITaskMetadata,
+	IWebhookFunctions,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
@@ -31,6 +33,33 @@ export interface ContextOptions {
 	signal?: AbortSignal;
 	mode?: 'manual' | 'trigger' | 'internal';
 	staticData?: IDataObject;
+	/** One execution's wait-and-resume state, shared by its execute and webhook contexts. */
+	parked?: ParkedExecution;
+}
+
+/** What n8n keeps of a parked execution: its custom data, the node's metadata, the wait limit. */
+export interface ParkedExecution {
+	resumeUrl: string;
+	customData: Record<string, string>;
+	metadata: ITaskMetadata;
+	waitTill?: Date;
+}
+
+export function parkedExecution(resumeUrl: string, customData: Record<string, string> = {}): ParkedExecution {
+	return { resumeUrl, customData, metadata: {} };
+}
+
+/** n8n-core's custom data rules: 10 keys, names of letters, digits and _, values cut at 512; broken rules are dropped outside manual runs. */
+function customDataOf(parked: ParkedExecution) {
+	return {
+		set(key: string, value: string) {
+			if (!(key in parked.customData) && Object.keys(parked.customData).length >= 10) return;
+			if (!/^[\p{L}\p{N}\p{M}_]+$/u.test(key)) return;
+			parked.customData[key.slice(0, 50)] = String(value).slice(0, 512);
+		},
+		get: (key: string) => parked.customData[key],
+		getAll: () => ({ ...parked.customData }),
+	};
 }
 
 export interface ContextRecorder {
@@ -183,7 +212,34 @@ function withoutCancelSignal<T extends { getExecutionCancelSignal?: unknown }>(c
 export function executeContext(options: ContextOptions): { context: IExecuteFunctions; recorder: ContextRecorder } {
 	const { context, recorder } = base(options);
 	const getNodeParameter = parameterGetter(options);
-	return { context: { ...context, getNodeParameter } as unknown as IExecuteFunctions, recorder };
+	const parked = options.parked;
+	const waiting = parked && {
+		customData: customDataOf(parked),
+		evaluateExpression: (expression: string) => {
+			if (expression.replace(/\s/g, '') !== '{{$execution.resumeUrl}}') throw new Error(`unsupported expression ${expression}`);
+			return parked.resumeUrl;
+		},
+		setMetadata: (metadata: ITaskMetadata) => Object.assign(parked.metadata, metadata),
+		putExecutionToWait: async (waitTill: Date) => {
+			parked.waitTill = waitTill;
+		},
+	};
+	return { context: { ...context, ...waiting, getNodeParameter } as unknown as IExecuteFunctions, recorder };
+}
+
+/** A webhook() call on a parked execution: n8n keeps the parked node's stack entry as `executeData`. */
+export function webhookContext(options: ContextOptions & { parked: ParkedExecution; body: unknown }): { context: IWebhookFunctions; recorder: ContextRecorder } {
+	const { context, recorder } = base(options);
+	const get = parameterGetter(options);
+	const getNodeParameter = (name: string, fallback?: unknown) => get(name, 0, fallback);
+	const webhook = {
+		...withoutCancelSignal(context),
+		getNodeParameter,
+		getBodyData: () => options.body,
+		customData: customDataOf(options.parked),
+		executeData: { metadata: options.parked.metadata },
+	};
+	return { context: webhook as unknown as IWebhookFunctions, recorder };
 }
 
 export function pollContext(options: ContextOptions): { context: IPollFunctions; recorder: ContextRecorder } {

@@ -1,10 +1,10 @@
-import type { IBinaryData, IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
+import type { IBinaryData, IExecuteFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { InputError } from '../core/errors.ts';
 import type { DownloadedFile } from '../core/files.ts';
 
 /** Hands a downloaded file to n8n's binary-data service (memory, filesystem or S3 mode). */
-export function toBinaryData(context: IExecuteFunctions | IPollFunctions, file: DownloadedFile): Promise<IBinaryData> {
+export function toBinaryData(context: IExecuteFunctions | IPollFunctions | IWebhookFunctions, file: DownloadedFile): Promise<IBinaryData> {
 	const buffer = Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength);
 	return context.helpers.prepareBinaryData(buffer, file.fileName, file.mimeType);
 }

@@ -1,11 +1,11 @@
 // The one way out to the network from n8n: every core request goes through the credential's
 // authentication, n8n's proxy and SSRF settings, via httpRequestWithAuthentication.
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { connectionErrorFrom } from '../core/errors.ts';
 import type { Transport, TransportRequest, TransportResponse } from '../core/http.ts';
 
-export type RequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions;
+export type RequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IWebhookFunctions;
 
 interface FullResponse {
 	statusCode: number;

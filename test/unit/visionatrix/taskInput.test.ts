@@ -64,6 +64,11 @@ describe('buildTaskForm', () => {
 		);
 	});
 
+	it("keeps a query in the webhook URL only for receivers that expect the appended path there (n8n's resume URLs)", () => {
+		const resumeUrl = 'http://n8n.test/webhook-waiting/12?signature=abc';
+		expect(asPairs(buildTaskForm(sdxl, { inputs: { prompt: 'x' }, webhookUrl: resumeUrl, webhookUrlKeepsQuery: true }))).toContainEqual(['webhook_url', resumeUrl]);
+	});
+
 	it('normalises bool inputs the way the server parses them', () => {
 		const flow: Flow = { ...sdxl, input_params: [{ name: 'upscale', display_name: 'Upscale', type: 'bool', optional: true, advanced: false, hidden: false }] };
 		expect(asPairs(buildTaskForm(flow, { inputs: { upscale: 'Yes' } }))).toEqual([['upscale', 'true']]);

@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { InputError } from '../../../shared/core/errors.ts';
-import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
+import type { FinishedTask, Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
 import { toBinaryData } from '../../../shared/n8n/binary.ts';
 import { cancelSignalOf } from '../../../shared/n8n/env.ts';
 import { taskJson } from '../../../shared/n8n/visionatrix.ts';
@@ -13,6 +13,33 @@ import { readSubmission, submitOptions, taskInputProperties } from '../../taskIn
 
 const properties: INodeProperties[] = [
 	...taskInputProperties,
+	{
+		displayName: 'Wait By',
+		name: 'waitMode',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Polling',
+				value: 'poll',
+				description: 'Check the task from n8n until it finishes; the execution holds a worker all that time',
+			},
+			{
+				name: 'Callback (Frees the Worker)',
+				value: 'callback',
+				description: 'The execution is parked until Visionatrix calls n8n back; one input item per execution',
+			},
+		],
+		default: 'poll',
+	},
+	{
+		displayName:
+			'The Visionatrix server must reach this n8n\'s webhook URL (set N8N_WEBHOOK_URL / WEBHOOK_URL if n8n sits behind a proxy). While parked the execution holds no worker and survives a restart of n8n.',
+		name: 'callbackNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitMode: ['callback'] } },
+	},
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -44,7 +71,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['runAndWait'] } }, properties);
 
-interface RunOptions extends SubmitOptions {
+export interface RunOptions extends SubmitOptions {
 	deleteAfterDownload?: boolean;
 	includeWorkflow?: boolean;
 	binaryPropertyName?: string;
@@ -54,18 +81,34 @@ interface RunOptions extends SubmitOptions {
 export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as RunOptions;
 	const signal = cancelSignalOf(this);
-	const timeoutSeconds = options.timeout ?? 600;
-	if (!(timeoutSeconds > 0)) throw new InputError('timeout', `The timeout must be more than 0 seconds; got ${timeoutSeconds}.`);
-	const binaryProperty = binaryPropertyName(options.binaryPropertyName);
+	const timeoutMs = readTimeoutMs(options);
+	binaryPropertyName(options.binaryPropertyName);
 
 	const { flow, input } = await readSubmission(this, itemIndex, visionatrix, options, signal);
 	const finished = await visionatrix.runFlow(flow, input, {
-		timeoutMs: timeoutSeconds * 1000,
+		timeoutMs,
 		signal,
 		onProgress: (progress, task) =>
 			this.logger.debug(`Visionatrix task ${task.task_id}: ${progress.phase} ${progress.progress?.toFixed(1) ?? ''} %`),
 	});
+	return await finishedTaskItems(this, visionatrix, finished, options, signal);
+}
 
+export function readTimeoutMs(options: RunOptions): number {
+	const timeoutSeconds = options.timeout ?? 600;
+	if (!(timeoutSeconds > 0)) throw new InputError('timeout', `The timeout must be more than 0 seconds; got ${timeoutSeconds}.`);
+	return timeoutSeconds * 1000;
+}
+
+/** One item per output file (the task JSON plus `file`, the file in the binary field); the same for both wait modes. */
+export async function finishedTaskItems(
+	context: IExecuteFunctions | IWebhookFunctions,
+	visionatrix: Visionatrix,
+	finished: FinishedTask[],
+	options: RunOptions,
+	signal?: AbortSignal,
+): Promise<INodeExecutionData[]> {
+	const binaryProperty = binaryPropertyName(options.binaryPropertyName);
 	const results: INodeExecutionData[] = [];
 	for (const { task, files } of finished) {
 		const json = taskJson(task, options.includeWorkflow);
@@ -83,7 +126,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, vision
 						outputType: file.outputType,
 					},
 				},
-				binary: { [binaryProperty]: await toBinaryData(this, file) },
+				binary: { [binaryProperty]: await toBinaryData(context, file) },
 			});
 		}
 		if (options.deleteAfterDownload) await visionatrix.deleteTask(task.task_id, signal);

@@ -2,7 +2,7 @@
 // Everything this package knows about the Visionatrix HTTP API (server 2.x, `/vapi` prefix).
 import { ApiClient } from '../../core/client.ts';
 import type { Env } from '../../core/env.ts';
-import { InputError, isApiError } from '../../core/errors.ts';
+import { InputError, isApiError, JobFailedError } from '../../core/errors.ts';
 import { requireWholeNumber } from '../../core/inputChecks.ts';
 import type { DownloadedFile } from '../../core/files.ts';
 import { downloadedFile } from '../../core/files.ts';
@@ -20,7 +20,7 @@ import {
 } from './schemas.ts';
 import type { TaskInput } from './taskInput.ts';
 import { buildTaskForm } from './taskInput.ts';
-import { taskStatus } from './taskState.ts';
+import { isTaskFinished, taskStatus } from './taskState.ts';
 
 export const VISIONATRIX_DEFAULT_URL = 'http://localhost:8288';
 
@@ -64,6 +64,9 @@ export interface FinishedTask {
 	task: TaskDetails;
 	files: ResultFile[];
 }
+
+/** Where a submitted run stands, for a caller that learns of progress by callback, not by polling. */
+export type RunState = { state: 'running' } | { state: 'succeeded'; finished: FinishedTask[] };
 
 /** How long a cancel request may take: it runs after the caller's own signal has fired. */
 const CANCEL_TIMEOUT_MS = 15_000;
@@ -266,7 +269,27 @@ export class Visionatrix {
 		return finished;
 	}
 
-	private async deleteQuietly(taskIds: number[]): Promise<void> {
+	/**
+	 * Looks at every task of a run once. While any is unfinished: `running`. When all succeeded:
+	 * their files, downloaded. When one failed: the others are deleted and a JobFailedError names
+	 * the failed one with the server's message, as the polling wait does.
+	 */
+	async collectRun(taskIds: number[], signal?: AbortSignal): Promise<RunState> {
+		const tasks: TaskDetails[] = [];
+		for (const taskId of taskIds) tasks.push(await this.getTask(taskId, signal));
+		const failed = tasks.find((task) => taskStatus(task).phase === 'failed');
+		if (failed) {
+			await this.deleteQuietly(tasks.filter((task) => task !== failed && !isTaskFinished(task)).map((task) => task.task_id));
+			throw new JobFailedError(`Visionatrix task ${failed.task_id}`, String(failed.task_id), failed.error);
+		}
+		if (!tasks.every((task) => taskStatus(task).phase === 'succeeded')) return { state: 'running' };
+		const finished: FinishedTask[] = [];
+		for (const task of tasks) finished.push({ task, files: await this.downloadAllResults(task, signal) });
+		return { state: 'succeeded', finished };
+	}
+
+	/** Deletes tasks nobody will collect (a stopped or timed-out run); failures are only logged. */
+	async deleteQuietly(taskIds: number[]): Promise<void> {
 		for (const taskId of taskIds) {
 			try {
 				await this.cancelTask(taskId);

@@ -25,6 +25,11 @@ export interface TaskInput {
 	groupScope?: number;
 	webhookUrl?: string;
 	webhookHeaders?: Record<string, string>;
+	/**
+	 * The receiver expects "/task-progress" to land in its query string, as n8n's resume URLs do
+	 * (`?signature=<token>/task-progress` is parsed back into token and path). Off by default.
+	 */
+	webhookUrlKeepsQuery?: boolean;
 }
 
 const FILE_TYPES = new Set(['image', 'image-mask', 'video']);
@@ -121,7 +126,7 @@ function reservedFields(input: TaskInput): FormPart[] {
 	integer('groupScope', 'group scope', input.groupScope, 1, 255);
 	if (input.translate) parts.push({ name: 'translate', value: '1' });
 	if (input.webhookUrl) {
-		if (input.webhookUrl.includes('?')) {
+		if (input.webhookUrl.includes('?') && !input.webhookUrlKeepsQuery) {
 			// The server appends "/task-progress" to the raw URL, query string included.
 			throw new InputError('webhookUrl', 'The webhook URL must not contain a query string: Visionatrix appends "/task-progress" to it.');
 		}
