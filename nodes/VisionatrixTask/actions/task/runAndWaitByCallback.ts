@@ -82,19 +82,20 @@ export async function resume(this: IWebhookFunctions): Promise<IWebhookResponseD
 		return stayParked();
 	}
 
-	const visionatrix = await visionatrixFor(this);
-	const phase = callbackPhase(callback);
-	if (phase !== 'succeeded' && phase !== 'failed') {
-		if (Date.now() < deadline) return stayParked();
-		// A progress report after the deadline: the one moment node code can still clean up.
-		await visionatrix.deleteQuietly(taskIds);
-		return resumeWithError(this, `${describeTasks(taskIds)} did not finish in time (still at ${callback.progress.toFixed(1)} %); deleted on the server.`);
-	}
-
-	const options = this.getNodeParameter('options', {}) as RunOptions;
+	// Whatever goes wrong from here on is reported on the parked execution: throwing would make n8n
+	// answer 500 and run the next nodes with an empty item before failing.
 	try {
+		const visionatrix = await visionatrixFor(this);
+		const phase = callbackPhase(callback);
+		if (phase !== 'succeeded' && phase !== 'failed') {
+			if (Date.now() < deadline) return stayParked();
+			// A progress report after the deadline: the one moment node code can still clean up.
+			await visionatrix.deleteQuietly(taskIds);
+			return resumeWithError(this, `${describeTasks(taskIds)} did not finish in time (still at ${callback.progress.toFixed(1)} %); deleted on the server.`);
+		}
 		const run = await visionatrix.collectRun(taskIds);
 		if (run.state === 'running') return stayParked();
+		const options = this.getNodeParameter('options', {}) as RunOptions;
 		const items = await finishedTaskItems(this, visionatrix, run.finished, options);
 		return resumeWith(this, items.map((item) => ({ ...item, pairedItem: { item: 0 } })));
 	} catch (error) {
@@ -109,9 +110,12 @@ interface ParkedRun {
 }
 
 function readParkedRun(state: string | undefined): ParkedRun | undefined {
-	if (!state) return undefined;
-	const run = JSON.parse(state) as Partial<ParkedRun>;
-	return Array.isArray(run.taskIds) && typeof run.deadline === 'number' ? { taskIds: run.taskIds, deadline: run.deadline } : undefined;
+	try {
+		const run = JSON.parse(state ?? '') as Partial<ParkedRun>;
+		return Array.isArray(run.taskIds) && typeof run.deadline === 'number' ? { taskIds: run.taskIds, deadline: run.deadline } : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 function describeTasks(taskIds: number[]): string {
