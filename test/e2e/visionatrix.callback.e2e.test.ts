@@ -142,7 +142,9 @@ test("a task that never reports ends in n8n's wait limit with the armed message"
 	const execution = await finished(taskId, 150_000);
 	expect(outcomeOf(execution)).toEqual({
 		status: 'error',
-		error: `Visionatrix task ${taskId} did not call back within 2 s. n8n runs no node code when a wait limit passes, so the task was not deleted: delete it with the Delete operation if it is still on the server.`,
+		error:
+			`Visionatrix task ${taskId} did not call back within 2 s. n8n runs no node code when a wait limit passes, so nothing was deleted: ` +
+			'look the task up with the Get operation (one that finished within moments of its creation may have called back before n8n had parked the execution) and delete it if needed.',
 	});
 	// As the message says: nothing could delete it.
 	expect(simulator.task(taskId)).toBeDefined();

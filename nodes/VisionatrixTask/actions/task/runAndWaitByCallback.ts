@@ -54,7 +54,8 @@ async function submitAndPark(context: IExecuteFunctions, itemIndex: number, visi
 			deadline: new Date(deadline),
 			timeoutMessage:
 				`${describeTasks(taskIds)} did not call back within ${Math.round(timeoutMs / 1000)} s. ` +
-				'n8n runs no node code when a wait limit passes, so the task was not deleted: delete it with the Delete operation if it is still on the server.',
+				'n8n runs no node code when a wait limit passes, so nothing was deleted: look the task up with the Get operation ' +
+				'(one that finished within moments of its creation may have called back before n8n had parked the execution) and delete it if needed.',
 		});
 		context.logger.info(`${describeTasks(taskIds)}: submitted; execution parked until the callback`);
 		return [items[itemIndex]];
