@@ -79,7 +79,7 @@ export class VisionatrixTask implements INodeType {
 		// Made on first use, inside the item loop, so a bad credential fails like any item does.
 		let visionatrix: Promise<Visionatrix> | undefined;
 		const client = async () => await (visionatrix ??= visionatrixFor(this));
-		if (byCallback.waitsByCallback(this)) return await byCallback.park.call(this, client);
+		if (handler === task.operations.runAndWait && byCallback.waitsByCallback(this)) return await byCallback.park.call(this, client);
 		return await runForEachItem(this, async (itemIndex) => handler.execute.call(this, itemIndex, await client()), parameterNames);
 	}
 

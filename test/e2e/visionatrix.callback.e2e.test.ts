@@ -6,7 +6,7 @@ import type { VisionatrixSimulator, WebhookPost } from '../simulators/visionatri
 import { startVisionatrixSimulator } from '../simulators/visionatrix/index.ts';
 import type { ExecutionJson, RunningN8n } from './harness/n8n.ts';
 import { N8nHome, outcomeOf } from './harness/n8n.ts';
-import { eventually } from './harness/ports.ts';
+import { eventually } from '../helpers/eventually.ts';
 import type { WorkflowJson } from './harness/workflows.ts';
 import { afterNode, generateImageNode, linearWorkflow, visionatrixCredential } from './harness/workflows.ts';
 

@@ -8,7 +8,8 @@ import type { VisionatrixSimulator } from '../simulators/visionatrix/index.ts';
 import { startVisionatrixSimulator } from '../simulators/visionatrix/index.ts';
 import type { RunningN8n } from './harness/n8n.ts';
 import { N8nHome, outcomeOf } from './harness/n8n.ts';
-import { eventually, freePort } from './harness/ports.ts';
+import { eventually } from '../helpers/eventually.ts';
+import { freePort } from './harness/ports.ts';
 import { loadExample, visionatrixCredential } from './harness/workflows.ts';
 
 jest.setTimeout(180_000);

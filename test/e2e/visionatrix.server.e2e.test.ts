@@ -7,7 +7,7 @@ import type { VisionatrixSimulator } from '../simulators/visionatrix/index.ts';
 import { startVisionatrixSimulator } from '../simulators/visionatrix/index.ts';
 import type { ExecutionJson, RunningN8n } from './harness/n8n.ts';
 import { N8nHome, outcomeOf } from './harness/n8n.ts';
-import { eventually } from './harness/ports.ts';
+import { eventually } from '../helpers/eventually.ts';
 import { generateImageNode, linearWorkflow, loadExample, manualTrigger, visionatrixCredential } from './harness/workflows.ts';
 
 jest.setTimeout(180_000);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { crc32, inflateSync } from 'node:zlib';
 
+import { eventually } from '../helpers/eventually.ts';
 import type { VisionatrixSimulator } from './visionatrix/index.ts';
 import { SIM_WORKER_ID, readZip, startVisionatrixSimulator } from './visionatrix/index.ts';
 
@@ -129,13 +130,7 @@ async function startReceiver(): Promise<{ url: string; received: Received[]; clo
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-	const end = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > end) throw new Error('condition not met in time');
-		await sleep(10);
-	}
-}
+const until = (condition: () => boolean) => eventually('the condition', async () => condition() || undefined, 5000, 10);
 
 describe('Visionatrix simulator, auth off', () => {
 	let sim: VisionatrixSimulator;

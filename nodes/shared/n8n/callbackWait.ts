@@ -24,7 +24,7 @@ export function resumeUrlOf(context: IExecuteFunctions): string {
 export async function parkExecution(
 	context: IExecuteFunctions,
 	options: { state: string; deadline: Date; timeoutMessage: string },
-): Promise<INodeExecutionData[][]> {
+): Promise<void> {
 	context.customData.set(STATE_KEY, options.state);
 	if (context.customData.get(STATE_KEY) !== options.state) {
 		throw new NodeOperationError(
@@ -34,7 +34,6 @@ export async function parkExecution(
 	}
 	context.setMetadata({ resumeError: { name: 'NodeOperationError', message: options.timeoutMessage } as ITaskMetadata['resumeError'] });
 	await context.putExecutionToWait(options.deadline);
-	return [context.getInputData()];
 }
 
 /** The state execute() parked with; undefined for an execution this node did not park. */

@@ -1,5 +1,6 @@
 // The one way out to the network from n8n: every core request goes through the credential's
-// authentication, n8n's proxy and SSRF settings, via httpRequestWithAuthentication.
+// authentication and n8n's proxy and SSRF settings, via httpRequestWithAuthentication (or, for
+// the few requests that must outlive Stop, the plain request helper; see below).
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { connectionErrorFrom } from '../core/errors.ts';

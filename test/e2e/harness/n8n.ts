@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 
 import type { E2eInstall } from './install.ts';
 import { PROJECT_ROOT, e2eInstall } from './install.ts';
-import { eventually, freePort } from './ports.ts';
+import { eventually } from '../../helpers/eventually.ts';
+import { freePort } from './ports.ts';
 
 export const PACKAGE_NAME = 'n8n-nodes-genflows';
 

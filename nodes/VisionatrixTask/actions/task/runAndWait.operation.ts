@@ -82,7 +82,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, vision
 	const options = this.getNodeParameter('options', itemIndex, {}) as RunOptions;
 	const signal = cancelSignalOf(this);
 	const timeoutMs = readTimeoutMs(options);
-	binaryPropertyName(options.binaryPropertyName);
 
 	const { flow, input } = await readSubmission(this, itemIndex, visionatrix, options, signal);
 	const finished = await visionatrix.runFlow(flow, input, {

@@ -10,19 +10,15 @@ import { toNodeError } from '../../../shared/n8n/errors.ts';
 import { runForEachItem } from '../../../shared/n8n/items.ts';
 import { visionatrixFor } from '../../../shared/n8n/visionatrix.ts';
 import { parameterNames } from '../../descriptions.ts';
-import { binaryPropertyName } from '../../readParameters.ts';
 import { readSubmission } from '../../taskInputParameters.ts';
 import type { RunOptions } from './runAndWait.operation.ts';
 import { finishedTaskItems, readTimeoutMs } from './runAndWait.operation.ts';
 
 const MAX_TASKS_PER_PARKED_RUN = 30;
 
+/** Whether Run Flow and Wait is set to wait by callback (read once for the whole node). */
 export function waitsByCallback(context: IExecuteFunctions): boolean {
-	return (
-		context.getNodeParameter('resource', 0) === 'task' &&
-		context.getNodeParameter('operation', 0) === 'runAndWait' &&
-		context.getNodeParameter('waitMode', 0, 'poll') === 'callback'
-	);
+	return context.getNodeParameter('waitMode', 0, 'poll') === 'callback';
 }
 
 /** execute(): submits the task for the single input item and parks the execution. */
@@ -43,13 +39,12 @@ async function submitAndPark(context: IExecuteFunctions, itemIndex: number, visi
 	if ((options.count ?? 1) > MAX_TASKS_PER_PARKED_RUN) {
 		throw new InputError('count', `Waiting by callback follows at most ${MAX_TASKS_PER_PARKED_RUN} tasks per execution; got ${options.count}. Use polling for larger runs.`);
 	}
-	binaryPropertyName(options.binaryPropertyName);
 	const { flow, input } = await readSubmission(context, itemIndex, visionatrix, options);
 	const created = await visionatrix.createTask(flow, { ...input, webhookUrl: resumeUrlOf(context), webhookUrlKeepsQuery: true });
 	const taskIds = created.tasks_ids;
 	const deadline = Date.now() + timeoutMs;
 	try {
-		const [items] = await parkExecution(context, {
+		await parkExecution(context, {
 			state: JSON.stringify({ taskIds, deadline } satisfies ParkedRun),
 			deadline: new Date(deadline),
 			timeoutMessage:
@@ -58,7 +53,8 @@ async function submitAndPark(context: IExecuteFunctions, itemIndex: number, visi
 				'(one that finished within moments of its creation may have called back before n8n had parked the execution) and delete it if needed.',
 		});
 		context.logger.info(`${describeTasks(taskIds)}: submitted; execution parked until the callback`);
-		return [items[itemIndex]];
+		// Only a placeholder: n8n replaces this output with what webhook() resumes with.
+		return [context.getInputData()[itemIndex]];
 	} catch (error) {
 		await visionatrix.deleteQuietly(taskIds);
 		throw toNodeError(context.getNode(), error, itemIndex, parameterNames);

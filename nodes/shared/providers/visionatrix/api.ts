@@ -198,10 +198,9 @@ export class Visionatrix {
 		return this.http.empty({ method: 'DELETE', path: '/vapi/tasks/task', query: { task_id: checkTaskId(taskId) }, signal });
 	}
 
-	/** The delete sent after the caller stopped: it must reach the server despite that stop. */
+	/** The same delete, sent after the caller stopped: it must reach the server despite that stop. */
 	private cancelTask(taskId: number): Promise<void> {
-		const query = { task_id: checkTaskId(taskId) };
-		return this.http.empty({ method: 'DELETE', path: '/vapi/tasks/task', query, timeoutMs: CANCEL_TIMEOUT_MS, mustFinish: true });
+		return this.http.empty({ method: 'DELETE', path: '/vapi/tasks/task', query: { task_id: checkTaskId(taskId) }, timeoutMs: CANCEL_TIMEOUT_MS, mustFinish: true });
 	}
 
 	/** Deletes the caller's finished tasks of a flow. */
