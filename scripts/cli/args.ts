@@ -60,8 +60,16 @@ export function keyValue(option: string, text: string): [string, string] {
 	return [text.slice(0, equals), text.slice(equals + 1)];
 }
 
-/** A number for the core to check; '' and words become NaN so the core's own check rejects them. */
-export function numberArg(text: string | undefined): number | undefined {
+/**
+ * A whole number typed on the command line, e.g. `--count 3` or a task id. Only plain decimal
+ * digits count: `0x1`, `1e3` and `3.0` are refused, echoing what was typed, rather than read as
+ * 1, 1000 and 3 behind the user's back.
+ */
+export function wholeNumberArg(argument: string, text: string | undefined, min: number, max?: number): number | undefined {
 	if (text === undefined) return undefined;
-	return text.trim() === '' ? Number.NaN : Number(text);
+	const trimmed = text.trim();
+	const value = /^[+-]?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+	if (Number.isSafeInteger(value) && value >= min && (max === undefined || value <= max)) return value;
+	const range = max === undefined ? `of ${min} or more` : `from ${min} to ${max}`;
+	throw new UsageError(argument, `${argument} must be a whole number ${range}; got "${text}"`);
 }

@@ -1,6 +1,7 @@
 // Turns whatever stopped a command into an exit code and one readable line for stderr.
 import type { RemoteCancelOutcome } from '../../nodes/shared/core/errors.ts';
 import { isGenflowsError, isInputError } from '../../nodes/shared/core/errors.ts';
+import { redactUrlsIn } from '../../nodes/shared/core/redact.ts';
 import { UsageError } from './args.ts';
 import type { StopSignal } from './runtime.ts';
 
@@ -41,5 +42,6 @@ function usageFailure(argument: string, message: string): Failure {
 
 /** Server texts may hold newlines (tracebacks); a failure is reported on one line. */
 export function oneLine(text: string): string {
-	return text.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+	// The last guard against a credential in a message: a runtime's own error may quote the URL.
+	return redactUrlsIn(text.replace(/\s*[\r\n]+\s*/g, ' ').trim());
 }

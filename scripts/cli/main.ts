@@ -1,5 +1,6 @@
 // Finds the provider and command, parses the rest, runs it, and turns the outcome into an exit
 // code. Ctrl-C aborts the command's signal, so the provider core cancels the remote job first.
+import { redactUrl } from '../../nodes/shared/core/redact.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Command, ProviderCli } from './command.ts';
 import { describeFailure, EXIT_BY_SIGNAL, EXIT_OK, EXIT_USAGE } from './failures.ts';
@@ -17,14 +18,17 @@ import {
 	providerUsage,
 	settingOptions,
 } from './usage.ts';
+import { GENFLOWS_VERSION } from './version.ts';
 
 const HELP_WORDS = new Set(['--help', '-h', 'help']);
+const VERSION_WORDS = new Set(['--version', '-V', 'version']);
 
 /** Runs the command line in `runtime.args`; resolves with the exit code. */
 export async function main(runtime: CliRuntime, providers: ProviderCli[]): Promise<number> {
 	const [providerName, commandName, ...rest] = runtime.args;
 	const names = (list: { name: string }[]) => list.map((item) => item.name).join(', ');
 	if (providerName !== undefined && HELP_WORDS.has(providerName)) return help(runtime, generalHelp(providers));
+	if (providerName !== undefined && VERSION_WORDS.has(providerName)) return help(runtime, `genflows ${GENFLOWS_VERSION}\n`);
 	const provider = providers.find((candidate) => candidate.name === providerName);
 	if (!provider) {
 		const said = providerName === undefined ? 'no provider given' : `unknown provider "${providerName}"`;
@@ -80,6 +84,7 @@ async function runCommand(runtime: CliRuntime, provider: ProviderCli, command: C
 		return EXIT_OK;
 	} catch (error) {
 		const failure = describeFailure(error, stoppedBy, (parameter) => provider.argumentFor(parameter) ?? (parameter in specs ? `--${parameter}` : parameter));
+		if ((failure.kind === 'connection' || failure.kind === 'deadline') && !failure.hint) failure.hint = addressHint(provider, settings);
 		output.error({ ...failure });
 		output.close();
 		runtime.writeStderr(`genflows: ${failure.message}\n`);
@@ -103,7 +108,18 @@ function help(runtime: CliRuntime, text: string): number {
 	return EXIT_OK;
 }
 
+/** A command line that could not be parsed: the usage on stderr and, for programs reading stdout, the JSON error line. */
 function badArguments(runtime: CliRuntime, error: UsageError, usage: string): number {
-	runtime.writeStderr(`genflows: ${describeFailure(error, undefined, (parameter) => parameter).message}\n${usage}\n`);
+	const failure = describeFailure(error, undefined, (parameter) => parameter);
+	if (runtime.args.includes('--json') || !runtime.stdoutIsTerminal) jsonLinesOutput(runtime.writeStdout).error({ ...failure });
+	runtime.writeStderr(`genflows: ${failure.message}\n${usage}\n`);
 	return EXIT_USAGE;
+}
+
+/** Where a command tried to connect, and how to point it elsewhere. */
+function addressHint(provider: ProviderCli, settings: Record<string, string | undefined>): string | undefined {
+	const address = provider.settings.find((setting) => setting.option === 'url');
+	if (!address) return undefined;
+	const tried = settings.url ? ` (tried ${redactUrl(settings.url)})` : '';
+	return `Is the server running at that address${tried}? Point --url or ${address.env} at it.`;
 }

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 
 import type { DownloadedFile } from '../../nodes/shared/core/files.ts';
 import { safeFileName } from '../../nodes/shared/core/files.ts';
+import { UsageError } from './args.ts';
 import type { Fields, Output } from './output.ts';
 import type { CliRuntime } from './runtime.ts';
 
@@ -21,6 +22,18 @@ export function numberedName(name: string, number: number): string {
 	if (number === 0) return name;
 	const dot = name.lastIndexOf('.');
 	return dot > 0 ? `${name.slice(0, dot)}-${number}${name.slice(dot)}` : `${name}-${number}`;
+}
+
+/** Makes the output folder before a job is submitted; a path that is a file (or cannot be made) is a bad --out. */
+export async function prepareOutDir(runtime: CliRuntime, dir: string): Promise<void> {
+	try {
+		await runtime.makeDir(resolve(dir));
+	} catch (error) {
+		const why = /EEXIST|ENOTDIR|exists|Not a directory/i.test(String((error as { code?: unknown }).code ?? '') + String(error))
+			? 'is a file (or lies under one), not a folder'
+			: `cannot be created (${error instanceof Error ? error.message : String(error)})`;
+		throw new UsageError('--out', `"${dir}" ${why}`);
+	}
 }
 
 export async function saveFile(runtime: CliRuntime, dir: string, file: DownloadedFile): Promise<SavedFile> {

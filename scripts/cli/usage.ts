@@ -9,7 +9,7 @@ const EXIT_CODES = [
 	'130 stopped by Ctrl-C (after cancelling the remote job), 143 stopped by SIGTERM.',
 ];
 
-export const GENERAL_USAGE = 'usage: genflows <provider> <command> [options]   (genflows --help)';
+export const GENERAL_USAGE = 'usage: genflows <provider> <command> [options]   (genflows --help, genflows --version)';
 
 export function settingOptions(settings: ConnectionSetting[]): OptionSpecs {
 	return Object.fromEntries(settings.map((setting) => [setting.option, 'value' as const]));

@@ -134,6 +134,7 @@ async function httpRequest(this: HelperState, authenticated: IHttpRequestOptions
 			headers,
 			body: authenticated.body as RequestInit['body'],
 			signal: signals.length ? AbortSignal.any(signals) : undefined,
+			redirect: authenticated.disableFollowRedirect ? 'manual' : 'follow',
 		});
 	} catch (error) {
 		// n8n-core wraps request failures in a NodeApiError that keeps the original as its cause.

@@ -275,7 +275,8 @@ describe('Visionatrix simulator, auth off', () => {
 		expect(result.headers.get('content-length')).toBe(String(bytes.length));
 		const downloaded = Buffer.from(await result.arrayBuffer());
 		expect(downloaded.equals(bytes)).toBe(true);
-		expect(checkPng(downloaded)).toEqual({ width: 48, height: 32 });
+		// A 512x512 placeholder picture (visionatrix.placeholder.test.ts reads its text).
+		expect(checkPng(downloaded)).toEqual({ width: 512, height: 512 });
 
 		const zip = await get(sim, `/vapi/tasks/results?task_id=${id}&node_id=9&batch_index=-1`);
 		expect(zip.headers.get('content-type')).toBe('application/zip');

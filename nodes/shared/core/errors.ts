@@ -3,6 +3,7 @@
 // Every error the core throws is a GenflowsError with a `kind`. Code checks `kind` (or the
 // is* guards) rather than `instanceof`, which fails when two copies of the core are loaded.
 // No error ever carries a credential: the transport applies auth and the core never sees it.
+import { redactUrl, redactUrlsIn } from './redact.ts';
 
 export type GenflowsErrorKind =
 	| 'api'
@@ -11,7 +12,9 @@ export type GenflowsErrorKind =
 	| 'input'
 	| 'job-failed'
 	| 'job-timeout'
-	| 'job-aborted';
+	| 'job-aborted'
+	| 'job-uncertain'
+	| 'deadline';
 
 const ERROR_KINDS = new Set<GenflowsErrorKind>([
 	'api',
@@ -21,6 +24,8 @@ const ERROR_KINDS = new Set<GenflowsErrorKind>([
 	'job-failed',
 	'job-timeout',
 	'job-aborted',
+	'job-uncertain',
+	'deadline',
 ]);
 
 export class GenflowsError extends Error {
@@ -54,11 +59,10 @@ export class ApiError extends GenflowsError {
 		serverMessage: string;
 		retryAfterMs?: number;
 		hint?: string;
+		/** For a redirect: where the server sent the request. */
+		location?: string;
 	}) {
-		const said = init.serverMessage ? `: ${init.serverMessage}` : '';
-		super('api', `${init.service} answered ${init.status} to ${init.method} ${init.path}${said}`, {
-			hint: init.hint,
-		});
+		super('api', apiErrorMessage(init), { hint: init.hint });
 		this.name = 'ApiError';
 		this.status = init.status;
 		this.method = init.method;
@@ -68,21 +72,50 @@ export class ApiError extends GenflowsError {
 	}
 }
 
+function apiErrorMessage(init: ConstructorParameters<typeof ApiError>[0]): string {
+	const said = init.serverMessage ? `: ${init.serverMessage}` : '';
+	const request = `${init.method} ${init.path}`;
+	if (init.status === 429) {
+		const when = init.retryAfterMs === undefined ? 'in a minute or so' : `in ${formatSeconds(Math.max(1000, Math.ceil(init.retryAfterMs / 1000) * 1000))}`;
+		return `${init.service} is limiting requests (429 Too Many Requests to ${request}); try again ${when}.`;
+	}
+	if (init.status >= 300 && init.status < 400) {
+		const where = init.location ? ` to ${redactUrl(init.location)}` : '';
+		return `${init.service} redirected ${request}${where} (${init.status}). Set the address to the server that answers, without a redirect.`;
+	}
+	return `${init.service} answered ${init.status} to ${request}${said}`;
+}
+
 /**
  * No HTTP answer. `connect`: the request never left (refused, unknown host), so even a request
  * that creates a job may be sent again. `transfer`: it may have reached the server.
+ * `retryable` is false for what another try cannot mend (TLS spoken to a plain-HTTP port, a
+ * refused certificate, an address fetch will not use).
+ *
+ * Messages name no error code (ECONNRESET …): n8n replaces any message holding one with its own
+ * generic text ("You can retry the request immediately"), which is wrong advice for a job
+ * submission. The code stays in `code`.
  */
 export class ConnectionError extends GenflowsError {
 	readonly phase: 'connect' | 'transfer';
 	readonly code?: string;
+	/** What went wrong in plain words, e.g. "connection refused". */
+	readonly reason: string;
+	readonly retryable: boolean;
 	method?: string;
 	path?: string;
 
-	constructor(phase: 'connect' | 'transfer', message: string, options: { code?: string; cause?: unknown } = {}) {
-		super('connection', message, { cause: options.cause });
+	constructor(
+		phase: 'connect' | 'transfer',
+		reason: string,
+		options: { code?: string; cause?: unknown; retryable?: boolean; hint?: string; message?: string } = {},
+	) {
+		super('connection', options.message ?? `No answer from the server (${reason})`, { cause: options.cause, hint: options.hint });
 		this.name = 'ConnectionError';
 		this.phase = phase;
 		this.code = options.code;
+		this.reason = reason;
+		this.retryable = options.retryable ?? true;
 	}
 }
 
@@ -140,7 +173,7 @@ export class JobTimeoutError extends GenflowsError {
 	constructor(jobLabel: string, jobId: string, timeoutMs: number, lastState: string, cancel: RemoteCancelOutcome) {
 		super(
 			'job-timeout',
-			`${jobLabel} did not finish within ${Math.round(timeoutMs / 1000)} s (last seen: ${lastState}). ${describeCancel(jobLabel, cancel)}`,
+			`${jobLabel} did not finish within the ${formatSeconds(timeoutMs)} timeout (last seen: ${lastState}). ${describeCancel(jobLabel, cancel)}`,
 			{ hint: 'Raise the timeout, or create the task without waiting and fetch its results later.' },
 		);
 		this.name = 'JobTimeoutError';
@@ -158,6 +191,38 @@ export class JobAbortedError extends GenflowsError {
 		this.jobId = jobId;
 		this.cancel = cancel;
 	}
+}
+
+/**
+ * A request that creates a job got no answer after it may have reached the server, and the job
+ * could not be found: it may exist. Never "retry": that could run the job twice.
+ */
+export class UncertainSubmissionError extends GenflowsError {
+	constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+		super('job-uncertain', message, options);
+		this.name = 'UncertainSubmissionError';
+	}
+}
+
+/** A request could not be answered within the time left of the caller's overall limit. */
+export class DeadlineError extends GenflowsError {
+	readonly method: string;
+	readonly path: string;
+	constructor(service: string, method: string, path: string, limitMs: number | undefined) {
+		const limit = limitMs === undefined ? 'the time limit' : `the ${formatSeconds(limitMs)} limit`;
+		super('deadline', `${service} did not answer ${method} ${path} within ${limit}.`, {
+			hint: 'Raise the timeout, or check that the server is up and not overloaded.',
+		});
+		this.name = 'DeadlineError';
+		this.method = method;
+		this.path = path;
+	}
+}
+
+/** "3 s", "1.5 s", "600 s". */
+export function formatSeconds(ms: number): string {
+	const seconds = ms / 1000;
+	return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
 }
 
 export function isGenflowsError(error: unknown): error is GenflowsError {
@@ -181,25 +246,119 @@ export function isAbortError(error: unknown): boolean {
 	return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
 }
 
-const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+const CODE_WORDS: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'the connection was reset',
+	ECONNABORTED: 'the connection was aborted',
+	EPIPE: 'the connection was closed while sending',
+	ETIMEDOUT: 'the connection timed out',
+	ENOTFOUND: 'host not found',
+	EAI_AGAIN: 'the host name could not be looked up',
+	EHOSTUNREACH: 'host unreachable',
+	ENETUNREACH: 'network unreachable',
+	UND_ERR_SOCKET: 'the connection was closed',
+	UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+	UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
+	UND_ERR_BODY_TIMEOUT: 'the answer stopped arriving',
+};
+
+const NOT_TLS = /wrong version number|packet length too long|corrupt message|InvalidContentType|http_request|ERR_SSL_WRONG_VERSION/i;
+const BAD_CERTIFICATE = /CERT|certificate|UnknownIssuer|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/;
 
 /**
  * Turns whatever a runtime throws for a failed request (undici's `TypeError: fetch failed` with a
- * `cause`, axios' `code`, Deno's `TypeError`) into a ConnectionError with the right phase.
+ * `cause`, axios' `code`, Deno's `TypeError`) into a ConnectionError with the right phase, plain
+ * words, and no credential (a runtime may quote the URL it was given).
  */
 export function connectionErrorFrom(error: unknown): ConnectionError {
 	if (isConnectionError(error)) return error;
 	const code = findErrorCode(error);
+	const text = redactUrlsIn(allMessages(error));
+	if (/credentials/i.test(text) && /URL/.test(text)) {
+		return new ConnectionError('connect', 'the address holds a user name or password, which is not sent that way', { code, cause: error, retryable: false });
+	}
+	if (NOT_TLS.test(`${code ?? ''} ${text}`)) {
+		return new ConnectionError('connect', 'the server does not speak TLS: use http:// for it, or point https:// at a TLS port', { code, cause: error, retryable: false });
+	}
+	if (BAD_CERTIFICATE.test(`${code ?? ''} ${text}`)) {
+		return new ConnectionError('connect', `the server's TLS certificate was not accepted (${certificateProblem(code, text)})`, {
+			code,
+			cause: error,
+			retryable: false,
+			hint: 'For a self-signed certificate, switch on "Ignore SSL Issues" in the credential, or use http:// on a trusted network.',
+		});
+	}
+	if (/bad port|port \d+ (is|are) blocked/i.test(text)) {
+		// fetch refuses the ports browsers block (6000, 6665-6669, …) before connecting.
+		return new ConnectionError('connect', 'fetch does not connect to this port, one that browsers block: run the server on another port', { code, cause: error, retryable: false });
+	}
+	if (/unknown scheme|not supported|unsupported protocol/i.test(text)) {
+		return new ConnectionError('connect', 'the address uses a scheme other than http:// or https://', { code, cause: error, retryable: false });
+	}
+	const described = code === undefined ? describedByMessage(text) : undefined;
+	if (described) return new ConnectionError(described.phase, described.reason, { cause: error });
 	const phase = code !== undefined && CONNECT_PHASE_CODES.has(code) ? 'connect' : 'transfer';
-	const detail = code ?? (error instanceof Error ? error.message : String(error));
-	return new ConnectionError(phase, `No answer from the server (${detail})`, { code, cause: error });
+	const reason = (code && CODE_WORDS[code]) ?? (/timeout|timed out/i.test(text) ? 'no answer in time' : withoutCodes(firstMessage(error)) || 'the request failed');
+	return new ConnectionError(phase, reason, { code, cause: error });
+}
+
+/** Deno's fetch gives no error code, only hyper's words ("tcp connect error: Connection refused (os error 111)"). */
+const MESSAGE_PATTERNS: Array<[RegExp, 'connect' | 'transfer', string]> = [
+	[/connection refused/i, 'connect', 'connection refused'],
+	[/dns error|failed to lookup address|name or service not known|no address associated/i, 'connect', 'host not found'],
+	[/tcp connect error.*(timed out|timeout)/i, 'connect', 'connecting timed out'],
+	[/network is unreachable|no route to host/i, 'connect', 'host unreachable'],
+	[/connection reset/i, 'transfer', 'the connection was reset'],
+	[/connection closed before message completed|incomplete ?message|unexpected eof|broken pipe/i, 'transfer', 'the connection was closed'],
+];
+
+function describedByMessage(text: string): { phase: 'connect' | 'transfer'; reason: string } | undefined {
+	const match = MESSAGE_PATTERNS.find(([pattern]) => pattern.test(text));
+	return match && { phase: match[1], reason: match[2] };
+}
+
+function certificateProblem(code: string | undefined, text: string): string {
+	if (/SELF_SIGNED|self[- ]signed/i.test(`${code ?? ''} ${text}`)) return 'self-signed';
+	if (/EXPIRED|expired/i.test(`${code ?? ''} ${text}`)) return 'expired';
+	if (/ALTNAME|name mismatch|not valid for/i.test(`${code ?? ''} ${text}`)) return 'issued for another host name';
+	return 'not trusted';
+}
+
+/** A message without codes such as ECONNRESET, which n8n would replace with its own text. */
+function withoutCodes(text: string): string {
+	return redactUrlsIn(text.replace(/\b(E[A-Z_]{3,}|UND_ERR_[A-Z_]+)\b:?\s*/g, '').trim());
+}
+
+function firstMessage(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current; depth++) {
+		const message = (current as { message?: unknown }).message;
+		if (typeof message === 'string' && message && message !== 'fetch failed') return message;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return error instanceof Error ? error.message : String(error);
+}
+
+function allMessages(error: unknown): string {
+	const parts: string[] = [];
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current; depth++) {
+		const message = (current as { message?: unknown }).message;
+		if (typeof message === 'string') parts.push(message);
+		else if (typeof current === 'string') parts.push(current);
+		const errors = (current as { errors?: unknown }).errors;
+		current = Array.isArray(errors) && errors.length > 0 ? errors[0] : (current as { cause?: unknown }).cause;
+	}
+	return parts.join(' | ');
 }
 
 function findErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && current; depth++) {
 		const code = (current as { code?: unknown }).code;
-		if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
 		const errors = (current as { errors?: unknown }).errors;
 		if (Array.isArray(errors) && errors.length > 0) current = errors[0];
 		else current = (current as { cause?: unknown }).cause;

@@ -30,6 +30,9 @@ export function fetchTransport(options: FetchTransportOptions = {}): Transport {
 				headers,
 				body: request.body as RequestInit['body'],
 				signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+				// A redirect is reported, not followed: fetch drops the Authorization header on a
+				// cross-origin redirect, and the user would see a baffling 401.
+				redirect: 'manual',
 			});
 			const body = new Uint8Array(await response.arrayBuffer());
 			const responseHeaders: Record<string, string> = {};

@@ -59,6 +59,8 @@ export interface ApiRequest {
 	timeoutMs?: number;
 	/** See `TransportRequest.mustFinish`. */
 	mustFinish?: boolean;
+	/** Clean-up sent after the caller's limit ran out: bounded by its own `timeoutMs`, not the client's deadline. */
+	ignoresDeadline?: boolean;
 }
 
 export function toFormData(parts: FormPart[]): FormData {

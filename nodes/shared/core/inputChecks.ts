@@ -10,5 +10,6 @@ export function requireWholeNumber(parameter: string, label: string, value: unkn
 		return value;
 	}
 	const range = max === undefined ? `of ${min} or more` : `from ${min} to ${max}`;
-	throw new InputError(parameter, `The ${label} must be a whole number ${range}; got ${JSON.stringify(value)}.`);
+	const given = typeof value === 'number' ? String(value) : JSON.stringify(value);
+	throw new InputError(parameter, `The ${label} must be a whole number ${range}; got ${given}.`);
 }

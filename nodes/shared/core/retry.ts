@@ -9,7 +9,7 @@ export interface RetryPolicy {
 	/** Delay before the first retry; doubles each time. */
 	baseDelayMs: number;
 	maxDelayMs: number;
-	/** A longer Retry-After is not waited for: the error goes to the caller instead. */
+	/** A longer Retry-After is not waited for: our own backoff is used instead. */
 	maxRetryAfterMs: number;
 	/** Statuses worth another try: rate limits and gateways that lost the backend for a moment. */
 	retryStatuses: readonly number[];
@@ -23,7 +23,7 @@ export const defaultRetryPolicy: RetryPolicy = {
 	retryStatuses: [429, 502, 503, 504],
 };
 
-/** Exponential backoff with "full jitter" between half and all of the step. */
+/** Exponential backoff with "equal jitter": a random delay between half and all of the step. */
 export function backoffDelay(retryNumber: number, policy: RetryPolicy, random: number): number {
 	const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryNumber);
 	return Math.round(step / 2 + (step / 2) * random);
@@ -54,6 +54,7 @@ export function decideRetry(
 ): RetryDecision {
 	if (retryNumber >= policy.maxRetries) return { retry: false };
 	if (isConnectionError(error)) {
+		if (!error.retryable) return { retry: false };
 		if (mode === 'unsent-only' && error.phase !== 'connect') return { retry: false };
 		return { retry: true, delayMs: backoffDelay(retryNumber, policy, random) };
 	}
@@ -67,6 +68,7 @@ export function decideRetry(
 
 function retryAfterDecision(error: ApiError, retryNumber: number, policy: RetryPolicy, random: number): RetryDecision {
 	if (error.retryAfterMs === undefined) return { retry: true, delayMs: backoffDelay(retryNumber, policy, random) };
-	if (error.retryAfterMs > policy.maxRetryAfterMs) return { retry: false };
+	// A server asking for minutes gets our own shorter backoff; the caller's deadline still bounds it.
+	if (error.retryAfterMs > policy.maxRetryAfterMs) return { retry: true, delayMs: backoffDelay(retryNumber, policy, random) };
 	return { retry: true, delayMs: error.retryAfterMs };
 }

@@ -6,6 +6,7 @@ import {
 	isAbortError,
 	isApiError,
 	isConnectionError,
+	isGenflowsError,
 	JobAbortedError,
 	JobFailedError,
 	JobTimeoutError,
@@ -73,6 +74,8 @@ export interface WaitForJobOptions<Job> {
 	read(signal?: AbortSignal): Promise<Job>;
 	status(job: Job): JobStatus;
 	timeoutMs: number;
+	/** The limit to name in a timeout message when `timeoutMs` is what was left of a longer one. */
+	limitMs?: number;
 	signal?: AbortSignal;
 	onProgress?(progress: WaitProgress, job: Job): void;
 	/** Cancels the job on the server; called when the wait is aborted or times out. */
@@ -115,6 +118,7 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 				readFailures = 0;
 			} catch (error) {
 				if (signal?.aborted || isAbortError(error)) throw await stopped(options, 'aborted', lastState);
+				if (isGenflowsError(error) && error.kind === 'deadline') throw await stopped(options, 'timeout', lastState);
 				if (isApiError(error) && error.status === 404) {
 					throw new JobFailedError(options.label, options.jobId, `it no longer exists on the server (${error.serverMessage})`);
 				}
@@ -204,7 +208,7 @@ async function stopped(
 	const detail = outcome.status === 'failed' ? ` (${outcome.reason})` : '';
 	options.env.logger?.info(`${options.label}: stopped waiting (${why}); remote cancel: ${outcome.status}${detail}`);
 	if (why === 'aborted') return new JobAbortedError(options.label, options.jobId, outcome);
-	if (why === 'timeout') return new JobTimeoutError(options.label, options.jobId, options.timeoutMs, lastState, outcome);
+	if (why === 'timeout') return new JobTimeoutError(options.label, options.jobId, options.limitMs ?? options.timeoutMs, lastState, outcome);
 	const reason = cause instanceof Error ? cause.message : String(cause);
 	return new GenflowsError('connection', `Lost contact while waiting for ${options.label}: ${reason}. ${describeCancel(options.label, outcome)}`, {
 		hint: `Look the job up by its ID (${options.jobId}) once the server answers again.`,

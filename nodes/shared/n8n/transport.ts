@@ -35,6 +35,8 @@ export function n8nTransport(context: RequestContext, credentialType: string, op
 			timeout: request.timeoutMs,
 			abortSignal: request.signal,
 			skipSslCertificateValidation: options.skipSslCertificateValidation,
+			// Reported by the core instead: a redirect to another host would drop the credential.
+			disableFollowRedirect: true,
 		};
 		let response: FullResponse;
 		try {

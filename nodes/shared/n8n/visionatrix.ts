@@ -2,7 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { VisionatrixApi } from '../../../credentials/VisionatrixApi.credentials.ts';
 import { InputError } from '../core/errors.ts';
-import { Visionatrix } from '../providers/visionatrix/api.ts';
+import { checkBaseUrl } from '../core/urls.ts';
+import { Visionatrix, VISIONATRIX_ADDRESS_RULES } from '../providers/visionatrix/api.ts';
 import type { TaskDetails, TaskShort } from '../providers/visionatrix/schemas.ts';
 import { n8nEnv } from './env.ts';
 import type { RequestContext } from './transport.ts';
@@ -13,9 +14,10 @@ const credentialType = new VisionatrixApi();
 /** A Visionatrix client that sends through the node's credential. */
 export async function visionatrixFor(context: RequestContext): Promise<Visionatrix> {
 	const credentials = await context.getCredentials(VISIONATRIX_CREDENTIAL);
-	const baseUrl = String(credentials.baseUrl ?? '').trim();
-	if (!/^https?:\/\/[^/]+/i.test(baseUrl)) {
-		throw new InputError('baseUrl', `The credential's Base URL must start with http:// or https://; got "${baseUrl}".`);
+	const { url: baseUrl, userInfo } = checkBaseUrl(String(credentials.baseUrl ?? ''), VISIONATRIX_ADDRESS_RULES);
+	if (userInfo) {
+		// n8n stores the Base URL as plain text and shows it in the editor: a password belongs in the credential's own fields.
+		throw new InputError('baseUrl', 'The credential\'s Base URL holds a user name or password: remove it and choose Authentication "Basic Auth" with User and Password instead.');
 	}
 	const env = n8nEnv(context, VISIONATRIX_CREDENTIAL, {
 		skipSslCertificateValidation: credentials.ignoreSslIssues === true,

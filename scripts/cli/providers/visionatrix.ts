@@ -2,28 +2,29 @@
 // core (nodes/shared/providers/visionatrix), the same code the n8n nodes run.
 import { fetchTransport } from '../../../nodes/shared/core/fetchTransport.ts';
 import { JobFailedError } from '../../../nodes/shared/core/errors.ts';
-import { requireWholeNumber } from '../../../nodes/shared/core/inputChecks.ts';
 import type { ResultFile } from '../../../nodes/shared/providers/visionatrix/api.ts';
-import { Visionatrix, VISIONATRIX_DEFAULT_URL } from '../../../nodes/shared/providers/visionatrix/api.ts';
+import { Visionatrix, VISIONATRIX_ADDRESS_RULES, VISIONATRIX_DEFAULT_URL } from '../../../nodes/shared/providers/visionatrix/api.ts';
 import type { Flow, TaskDetails, TaskShort } from '../../../nodes/shared/providers/visionatrix/schemas.ts';
 import { taskStatus } from '../../../nodes/shared/providers/visionatrix/taskState.ts';
 import { scriptEnv } from '../../runtime/timers.ts';
-import { numberArg } from '../args.ts';
+import { wholeNumberArg } from '../args.ts';
 import type { Command, CommandContext, ProviderCli } from '../command.ts';
-import { saveAndReport } from '../saveFiles.ts';
+import type { SavedFile } from '../saveFiles.ts';
+import { prepareOutDir, saveAndReport } from '../saveFiles.ts';
+import { serverAddress } from '../serverAddress.ts';
 import { taskInputFromArgs, visionatrixArgumentFor } from './visionatrixInput.ts';
 
 const DEFAULT_TIMEOUT_S = 600;
 
 function connect(context: CommandContext): Visionatrix {
-	const { url, user, password } = context.settings;
-	const transport = fetchTransport({ basicAuth: user ? { user, password: password ?? '' } : undefined });
+	const { url, basicAuth } = serverAddress(context, VISIONATRIX_ADDRESS_RULES, { user: 'VISIONATRIX_USER', password: 'VISIONATRIX_PASSWORD' });
+	const transport = fetchTransport({ basicAuth });
 	const logger = { debug() {}, info() {}, warn: (message: string) => context.warn(message) };
-	return new Visionatrix({ baseUrl: url ?? VISIONATRIX_DEFAULT_URL, env: scriptEnv(transport, logger) });
+	return new Visionatrix({ baseUrl: url, env: scriptEnv(transport, logger) });
 }
 
 function taskIdArg(context: CommandContext): number {
-	return numberArg(context.args.positionals[0]) as number;
+	return wholeNumberArg('<taskId>', context.args.positionals[0], 1) as number;
 }
 
 function outDir(context: CommandContext): string {
@@ -65,12 +66,16 @@ const run: Command = {
 	],
 	options: { input: 'list', file: 'list', inputs: 'value', count: 'value', seed: 'value', out: 'value', timeout: 'value' },
 	async run(context) {
-		const timeoutS = requireWholeNumber('timeout', 'timeout in seconds', numberArg(context.args.values.get('timeout')) ?? DEFAULT_TIMEOUT_S, 1);
+		const timeoutS = wholeNumberArg('--timeout', context.args.values.get('timeout'), 1) ?? DEFAULT_TIMEOUT_S;
 		const input = await taskInputFromArgs(context.runtime, context.args);
-		const visionatrix = connect(context);
+		// Checked before the GPU works: an --out that is a file would otherwise fail only at the end.
+		await prepareOutDir(context.runtime, outDir(context));
+		// --timeout bounds the whole run: the flow look-up, the submission, the wait and the downloads.
+		const visionatrix = connect(context).withDeadline(timeoutS * 1000);
 		const flow: Flow = await visionatrix.getInstalledFlow(context.args.positionals[0], context.signal);
 		let taskIds: number[] = [];
-		const finished = await visionatrix.runFlow(flow, input, {
+		const tasks: { taskId: number; files: SavedFile[] }[] = [];
+		await visionatrix.runFlow(flow, input, {
 			timeoutMs: timeoutS * 1000,
 			signal: context.signal,
 			onSubmitted(created) {
@@ -81,9 +86,11 @@ const run: Command = {
 				const position = taskIds.length > 1 ? ` (${taskIds.indexOf(task.task_id) + 1}/${taskIds.length})` : '';
 				context.output.progress(`task ${task.task_id}${position}`, progress, { taskId: task.task_id });
 			},
+			// Saved as each task finishes, so a later task's failure or timeout loses none of them.
+			async onTaskFinished({ task, files }) {
+				tasks.push({ taskId: task.task_id, files: await saveResults(context, files) });
+			},
 		});
-		const tasks = [];
-		for (const { task, files } of finished) tasks.push({ taskId: task.task_id, files: await saveResults(context, files) });
 		const count = tasks.reduce((sum, task) => sum + task.files.length, 0);
 		context.output.result({ flow: flow.name, tasks }, [`done: ${count} file${count === 1 ? '' : 's'} from ${flow.name}`]);
 	},

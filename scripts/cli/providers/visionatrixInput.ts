@@ -2,7 +2,7 @@
 // (names, types, ranges) and names the input in its error; this only gathers them.
 import type { FileInput, FlowInputValue, TaskInput } from '../../../nodes/shared/providers/visionatrix/taskInput.ts';
 import type { ParsedArgs } from '../args.ts';
-import { keyValue, numberArg } from '../args.ts';
+import { keyValue, wholeNumberArg } from '../args.ts';
 import { readValuesFile, uploadFromPath } from '../inputFiles.ts';
 import type { CliRuntime } from '../runtime.ts';
 
@@ -19,7 +19,12 @@ export async function taskInputFromArgs(runtime: CliRuntime, args: ParsedArgs): 
 		const [name, path] = keyValue('file', text);
 		files[name] = await uploadFromPath(runtime, `--file ${name}`, path);
 	}
-	return { inputs, files, count: numberArg(args.values.get('count')), seed: numberArg(args.values.get('seed')) };
+	return {
+		inputs,
+		files,
+		count: wholeNumberArg('--count', args.values.get('count'), 1, 1000),
+		seed: wholeNumberArg('--seed', args.values.get('seed'), 0),
+	};
 }
 
 /** The argument a core InputError's parameter stands for. */
@@ -28,5 +33,7 @@ export function visionatrixArgumentFor(parameter: string): string | undefined {
 	if (parameter.startsWith('files.')) return `--file ${parameter.slice('files.'.length)}`;
 	if (parameter === 'flow') return '<flow>';
 	if (parameter === 'taskId') return '<taskId>';
+	if (parameter === 'baseUrl') return '--url';
+	if (parameter === 'inputs') return '--input';
 	return undefined;
 }

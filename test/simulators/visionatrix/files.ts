@@ -2,7 +2,9 @@
 // ZIP archives (STORE method, like Python's ZipFile default), and the HTTP headers Starlette's
 // FileResponse would put on them.
 import { createHash } from 'node:crypto';
-import { crc32, deflateSync } from 'node:zlib';
+import { crc32 } from 'node:zlib';
+
+import { encodeRgbPng } from './png.ts';
 
 /** What a SaveImage/SaveAudio/... node writes for one output type when no extension is configured. */
 export const DEFAULT_EXTENSION_BY_TYPE: Record<string, string> = {
@@ -145,47 +147,27 @@ function pseudoRandomBytes(seed: number, length: number): Buffer {
 	return out;
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
-	const length = Buffer.alloc(4);
-	length.writeUInt32BE(data.length);
-	const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-	const crc = Buffer.alloc(4);
-	crc.writeUInt32BE(crc32(typeAndData) >>> 0);
-	return Buffer.concat([length, typeAndData, crc]);
-}
-
 /**
  * A valid RGB PNG: a colour taken from `seed`, with a light pattern so each file differs in its
- * pixels too; `comment` goes into a tEXt chunk.
+ * pixels too; `comment` goes into a tEXt chunk. Noise, not a picture: tests use it as an input
+ * photo; results get a readable placeholder (placeholderImage.ts).
  */
 export function makePng(seed: number, width: number, height: number, comment: string): Buffer {
 	const red = seed & 0xff;
 	const green = (seed >>> 8) & 0xff;
 	const blue = (seed >>> 16) & 0xff;
 	const noise = pseudoRandomBytes(seed, width * height);
-	const rows: Buffer[] = [];
+	const rgb = Buffer.alloc(width * height * 3);
 	for (let y = 0; y < height; y++) {
-		const row = Buffer.alloc(1 + width * 3);
 		for (let x = 0; x < width; x++) {
 			const shade = ((x * 3 + y * 5) & 0x1f) ^ (noise[y * width + x] & 0x0f);
-			row[1 + x * 3] = red ^ shade;
-			row[2 + x * 3] = green ^ shade;
-			row[3 + x * 3] = blue ^ shade;
+			const at = (y * width + x) * 3;
+			rgb[at] = red ^ shade;
+			rgb[at + 1] = green ^ shade;
+			rgb[at + 2] = blue ^ shade;
 		}
-		rows.push(row);
 	}
-	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header[8] = 8; // bit depth
-	header[9] = 2; // colour type: RGB
-	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		pngChunk('IHDR', header),
-		pngChunk('tEXt', Buffer.from(`Comment\0${comment}`, 'latin1')),
-		pngChunk('IDAT', deflateSync(Buffer.concat(rows))),
-		pngChunk('IEND', Buffer.alloc(0)),
-	]);
+	return encodeRgbPng(width, height, rgb, comment);
 }
 
 /** A valid binary glTF 2.0 file with an empty scene. */
@@ -216,14 +198,14 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
 }
 
 /**
- * Plausible bytes for `extension`: the right magic numbers, deterministic filler. A PNG is 48x32
- * unless `size` is given (an image flow keeps its input image's size, as background removal does).
+ * Plausible bytes for `extension`: the right magic numbers, deterministic filler. A PNG here is a
+ * 48x32 noise frame (a video's preview); image results are readable placeholders (resultPicture.ts).
  */
-export function makeFileBytes(extension: string, seed: number, comment: string, size = { width: 48, height: 32 }): Buffer {
+export function makeFileBytes(extension: string, seed: number, comment: string): Buffer {
 	const filler = pseudoRandomBytes(seed, 1024 + (seed % 2048));
 	switch (extension) {
 		case 'png':
-			return makePng(seed, size.width, size.height, comment);
+			return makePng(seed, 48, 32, comment);
 		case 'txt':
 			return Buffer.from(`${comment}\n`, 'utf8');
 		case 'glb':

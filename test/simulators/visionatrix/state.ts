@@ -9,10 +9,10 @@ import {
 	DEFAULT_EXTENSION_BY_TYPE,
 	isServedForType,
 	makeFileBytes,
-	pngSize,
 	resultSeed,
 	sha256Hex,
 } from './files.ts';
+import { makeResultPicture } from './resultPicture.ts';
 import type { OutputSpec, ProgressWrite, SimTask, SimTaskState, WebhookPost } from './types.ts';
 
 /** `worker_id` of the simulated local worker: `${user}:${hostname}:[${device}]:${index}`. */
@@ -368,7 +368,6 @@ export class Engine {
 	private makeResults(task: InternalTask): StoredFile[] {
 		const files: StoredFile[] = [];
 		const inputDigest = task.inputFiles.length ? sha256Hex(Buffer.concat(task.inputFiles.map((file) => file.bytes))) : '';
-		const inputImageSize = task.inputFiles.map((file) => pngSize(file.bytes)).find((size) => size !== undefined);
 		const requestedBatch = Number(task.inputParams.batch_size);
 		const now = Date.now();
 		for (const spec of task.outputSpecs) {
@@ -383,7 +382,12 @@ export class Engine {
 				const comment =
 					`visionatrix-simulator flow=${task.flow} task=${task.id} node=${spec.nodeId} batch=${index}` +
 					(inputDigest ? ` input-sha256=${inputDigest}` : '');
-				const bytes = makeFileBytes(extension, resultSeed(task.id, spec.nodeId, index, inputDigest), comment, inputImageSize);
+				// A PNG result is a picture of what was asked; other types are plausible filler.
+				const picture = { flow: task.flow, taskId: task.id, nodeId: spec.nodeId, batchIndex: index, batchSize: batch };
+				const bytes =
+					extension === 'png'
+						? makeResultPicture({ ...picture, inputs: task.inputParams, inputFiles: task.inputFiles, inputDigest }, comment)
+						: makeFileBytes(extension, resultSeed(task.id, spec.nodeId, index, inputDigest), comment);
 				let name = `${task.id}_${spec.nodeId}_${counter}_.${extension}`;
 				if (classType === 'SaveText|pysssss' && batch === 1) name = `${task.id}_${spec.nodeId}_.${extension}`;
 				if (classType === 'VHS_VideoCombine' && extension === 'mp4') {

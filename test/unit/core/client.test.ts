@@ -2,6 +2,7 @@ import nock from 'nock';
 import { z } from 'zod';
 
 import { ApiClient } from '../../../nodes/shared/core/client.ts';
+import { connectionErrorFrom } from '../../../nodes/shared/core/errors.ts';
 import { fetchTransport } from '../../../nodes/shared/core/fetchTransport.ts';
 import { virtualEnv } from '../../helpers/virtualEnv.ts';
 
@@ -132,5 +133,78 @@ describe('ApiClient', () => {
 		controller.abort();
 		await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
 		expect(calls).toBe(1);
+	});
+
+	// Audit: a server that accepts connections and never answers made `--timeout 3` run 244 s.
+	it('fits every request and retry of a bounded client into its limit, and says which limit ran out', async () => {
+		const env = virtualEnv();
+		const timeouts: number[] = [];
+		env.transport = async (request) => {
+			timeouts.push(request.timeoutMs ?? -1);
+			env.clock.now += request.timeoutMs ?? 0;
+			throw connectionErrorFrom(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+		};
+		const api = new ApiClient({ service: 'Visionatrix', baseUrl: BASE, env }).withDeadline(3_000);
+		const startedAt = env.clock.now;
+		const error = await api.empty({ method: 'GET', path: '/vapi/flows/installed' }).catch((caught) => caught);
+		expect(error).toMatchObject({ kind: 'deadline', message: 'Visionatrix did not answer GET /vapi/flows/installed within the 3 s limit.' });
+		expect(timeouts).toEqual([3_000]);
+		expect(env.clock.now - startedAt).toBe(3_000);
+	});
+
+	it('does not start a retry it could not finish in time', async () => {
+		nock(BASE).get('/vapi/flows/installed').reply(503, 'busy', { 'Retry-After': '5' });
+		const { api, env } = client();
+		await expect(api.withDeadline(4_000).empty({ method: 'GET', path: '/vapi/flows/installed' })).rejects.toMatchObject({ status: 503 });
+		expect(env.sleeps).toEqual([]);
+	});
+
+	it('gives clean-up requests their own time even when the limit has run out', async () => {
+		const env = virtualEnv();
+		const sent: string[] = [];
+		env.transport = async (request) => {
+			sent.push(`${request.method} ${request.timeoutMs}`);
+			return { status: 204, headers: {}, body: new Uint8Array(0) };
+		};
+		const api = new ApiClient({ service: 'Visionatrix', baseUrl: BASE, env }).withDeadline(1_000);
+		env.clock.now += 2_000;
+		await expect(api.empty({ method: 'GET', path: '/vapi/tasks/progress/1' })).rejects.toMatchObject({ kind: 'deadline' });
+		await api.empty({ method: 'DELETE', path: '/vapi/tasks/task', timeoutMs: 15_000, ignoresDeadline: true });
+		expect(sent).toEqual(['DELETE 15000']);
+	});
+
+	it('counts a DELETE as done when its first answer was lost and the retry finds nothing to delete', async () => {
+		nock(BASE).delete('/vapi/tasks/task').query({ task_id: '7' }).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+		nock(BASE).delete('/vapi/tasks/task').query({ task_id: '7' }).reply(404, { detail: 'Task `7` was not found.' });
+		const { api } = client();
+		await expect(api.empty({ method: 'DELETE', path: '/vapi/tasks/task', query: { task_id: 7 } })).resolves.toBeUndefined();
+		// A first answer of 404 still means the task was not there.
+		nock(BASE).delete('/vapi/tasks/task').query({ task_id: '8' }).reply(404, { detail: 'Task `8` was not found.' });
+		await expect(api.empty({ method: 'DELETE', path: '/vapi/tasks/task', query: { task_id: 8 } })).rejects.toMatchObject({ status: 404 });
+	});
+
+	it('reports a redirect, and where it points, instead of following it to a 401', async () => {
+		nock(BASE).get('/vapi/other/whoami').reply(302, '', { Location: 'https://login.example.com/sso?next=/vapi' });
+		const { api } = client({ user: 'admin', password: 's3cret' });
+		const error = await api.empty({ method: 'GET', path: '/vapi/other/whoami' }).catch((caught) => caught);
+		expect(error).toMatchObject({ kind: 'api', status: 302 });
+		expect(error.message).toBe(
+			'Visionatrix redirected GET /vapi/other/whoami to https://login.example.com/sso?next=/vapi (302). Set the address to the server that answers, without a redirect.',
+		);
+	});
+
+	it('says that the server is limiting requests, and when to try again, once retries are used up', async () => {
+		nock(BASE).get('/vapi/flows/installed').times(4).reply(429, 'slow down', { 'Retry-After': '30' });
+		const { api, env } = client();
+		const error = await api.empty({ method: 'GET', path: '/vapi/flows/installed' }).catch((caught) => caught);
+		expect(env.sleeps).toEqual([30_000, 30_000, 30_000]);
+		expect(error.message).toBe('Visionatrix is limiting requests (429 Too Many Requests to GET /vapi/flows/installed); try again in 30 s.');
+	});
+
+	it('names the server and the address it could not reach', async () => {
+		const fake = failingFetch(['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED']);
+		const api = new ApiClient({ service: 'Visionatrix', baseUrl: 'http://localhost:8288', env: virtualEnv(fetchTransport({ fetch: fake.fetch })) });
+		const error = await api.empty({ method: 'GET', path: '/vapi/flows/installed' }).catch((caught) => caught);
+		expect(error.message).toBe('Could not connect to Visionatrix at http://localhost:8288 (connection refused) for GET /vapi/flows/installed');
 	});
 });

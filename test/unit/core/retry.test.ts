@@ -44,9 +44,16 @@ describe('decideRetry', () => {
 		}
 	});
 
-	it('waits what Retry-After says, and gives up when it asks too much', () => {
+	it('waits what Retry-After says, and falls back to its own backoff when it asks for more than a minute', () => {
 		expect(decideRetry(apiError(429, 2000), 'safe', 0, defaultRetryPolicy, 0.5)).toEqual({ retry: true, delayMs: 2000 });
-		expect(decideRetry(apiError(503, 120_000), 'safe', 0, defaultRetryPolicy, 0.5)).toEqual({ retry: false });
+		expect(decideRetry(apiError(503, 120_000), 'safe', 0, defaultRetryPolicy, 0.5)).toEqual({ retry: true, delayMs: backoffDelay(0, defaultRetryPolicy, 0.5) });
+		expect(decideRetry(apiError(503, 120_000), 'safe', 1, defaultRetryPolicy, 1)).toEqual({ retry: true, delayMs: 1000 });
+	});
+
+	it('does not retry what another try cannot mend (TLS to a plain-HTTP port, a refused certificate)', () => {
+		const notTls = new ConnectionError('connect', 'the server does not speak TLS', { retryable: false });
+		expect(decideRetry(notTls, 'safe', 0, defaultRetryPolicy, 0.5)).toEqual({ retry: false });
+		expect(decideRetry(notTls, 'unsent-only', 0, defaultRetryPolicy, 0.5)).toEqual({ retry: false });
 	});
 
 	it('stops after maxRetries', () => {

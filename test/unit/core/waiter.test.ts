@@ -112,7 +112,7 @@ describe('waitForJob', () => {
 		}).catch((caught) => caught);
 		expect(error.kind).toBe('job-timeout');
 		expect(cancel).toHaveBeenCalledTimes(1);
-		expect(error.message).toMatch(/did not finish within 5 s \(last seen: running, 10\.0 %\)\. job 3 was cancelled on the server\./);
+		expect(error.message).toMatch(/did not finish within the 5 s timeout \(last seen: running, 10\.0 %\)\. job 3 was cancelled on the server\./);
 		expect(env.clock.now - 1_000_000).toBeLessThanOrEqual(5_000);
 	});
 

@@ -54,12 +54,12 @@ describe('buildTaskForm', () => {
 		expect(() => buildTaskForm(sdxl, { inputs: { prompt: 'x', promt: 'typo' } })).toThrow(
 			expect.objectContaining({ parameter: 'inputs.promt', message: expect.stringContaining('has no input named "promt"') }),
 		);
-		expect(() => buildTaskForm(sdxl, { inputs: { batch_size: 'many' } })).toThrow(
+		expect(() => buildTaskForm(sdxl, { inputs: { prompt: 'x', batch_size: 'many' } })).toThrow(
 			expect.objectContaining({ parameter: 'inputs.batch_size', message: expect.stringContaining('must be a number') }),
 		);
-		expect(() => buildTaskForm(sdxl, { priority: 16 })).toThrow(expect.objectContaining({ parameter: 'priority' }));
-		expect(() => buildTaskForm(sdxl, { count: 0 })).toThrow(expect.objectContaining({ parameter: 'count' }));
-		expect(() => buildTaskForm(sdxl, { webhookUrl: 'https://n8n.test/hook?token=1' })).toThrow(
+		expect(() => buildTaskForm(sdxl, { inputs: { prompt: 'x' }, priority: 16 })).toThrow(expect.objectContaining({ parameter: 'priority' }));
+		expect(() => buildTaskForm(sdxl, { inputs: { prompt: 'x' }, count: 0 })).toThrow(expect.objectContaining({ parameter: 'count' }));
+		expect(() => buildTaskForm(sdxl, { inputs: { prompt: 'x' }, webhookUrl: 'https://n8n.test/hook?token=1' })).toThrow(
 			expect.objectContaining({ parameter: 'webhookUrl' }),
 		);
 	});
@@ -74,5 +74,46 @@ describe('buildTaskForm', () => {
 		expect(asPairs(buildTaskForm(flow, { inputs: { upscale: 'Yes' } }))).toEqual([['upscale', 'true']]);
 		expect(asPairs(buildTaskForm(flow, { inputs: { upscale: false } }))).toEqual([['upscale', 'false']]);
 		expect(() => buildTaskForm(flow, { inputs: { upscale: 'maybe' } })).toThrow(expect.objectContaining({ parameter: 'inputs.upscale' }));
+	});
+
+	// Audit findings: each was accepted silently before (the server then used "" or dropped it).
+	it('refuses a required text input that is missing or empty, naming it', () => {
+		for (const inputs of [{}, { prompt: '' }, { negative_prompt: 'blurry' }] as Record<string, string>[]) {
+			expect(() => buildTaskForm(sdxl, { inputs })).toThrow(
+				expect.objectContaining({ parameter: 'inputs.prompt', message: expect.stringContaining('needs a value for its input "prompt" (Prompt)') }),
+			);
+		}
+	});
+
+	it('refuses a file given for a text input, and an empty file, naming the file input', () => {
+		const file = { data: new Uint8Array([1, 2, 3]), fileName: 'cat.png', mimeType: 'image/png' };
+		expect(() => buildTaskForm(sdxl, { inputs: { prompt: 'x' }, files: { negative_prompt: file } })).toThrow(
+			expect.objectContaining({ parameter: 'files.negative_prompt', message: expect.stringContaining('is a text input and takes a value, not a file') }),
+		);
+		expect(() => buildTaskForm(birefnet, { files: { input_image: { ...file, data: new Uint8Array(0) } } })).toThrow(
+			expect.objectContaining({ parameter: 'files.input_image', message: expect.stringContaining('"cat.png" for input "input_image" of flow "remove_background_birefnet" is empty (0 bytes)') }),
+		);
+		// A file for a name the flow does not have is reported as a file, not as a value.
+		expect(() => buildTaskForm(birefnet, { files: { image: file } })).toThrow(
+			expect.objectContaining({ parameter: 'files.image', message: expect.stringContaining('has no input named "image"') }),
+		);
+	});
+
+	it('refuses text for a file input unless it references another task, and says how to give a file', () => {
+		expect(() => buildTaskForm(birefnet, { inputs: { input_image: 'cat.png' } })).toThrow(
+			expect.objectContaining({
+				parameter: 'inputs.input_image',
+				message: 'Input "input_image" of flow "remove_background_birefnet" takes a file (image), not the value "cat.png".',
+				hint: expect.stringContaining('--file input_image=PATH'),
+			}),
+		);
+		expect(() => buildTaskForm(birefnet, { inputs: { input_image: '{"node_id": 9}' } })).toThrow(expect.objectContaining({ parameter: 'inputs.input_image' }));
+	});
+
+	it('refuses a fraction for a whole-number range, which ComfyUI would refuse without naming the input', () => {
+		expect(() => buildTaskForm(sdxl, { inputs: { prompt: 'x', batch_size: '2.5' } })).toThrow(
+			expect.objectContaining({ parameter: 'inputs.batch_size', message: expect.stringContaining('must be a whole number (its step is 1); got 2.5') }),
+		);
+		expect(asPairs(buildTaskForm(sdxl, { inputs: { prompt: 'x', batch_size: '3' } }))).toContainEqual(['batch_size', '3']);
 	});
 });

@@ -83,8 +83,10 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, vision
 	const signal = cancelSignalOf(this);
 	const timeoutMs = readTimeoutMs(options);
 
-	const { flow, input } = await readSubmission(this, itemIndex, visionatrix, options, signal);
-	const finished = await visionatrix.runFlow(flow, input, {
+	// The timeout bounds the whole run: the flow look-up, the submission, the wait and the downloads.
+	const bounded = visionatrix.withDeadline(timeoutMs);
+	const { flow, input } = await readSubmission(this, itemIndex, bounded, options, signal);
+	const finished = await bounded.runFlow(flow, input, {
 		timeoutMs,
 		signal,
 		onProgress: (progress, task) =>

@@ -2,11 +2,14 @@
 // Everything this package knows about the Visionatrix HTTP API (server 2.x, `/vapi` prefix).
 import { ApiClient } from '../../core/client.ts';
 import type { Env } from '../../core/env.ts';
-import { InputError, isApiError, JobFailedError } from '../../core/errors.ts';
+import type { GenflowsError } from '../../core/errors.ts';
+import { InputError, isApiError, isConnectionError, isGenflowsError, JobFailedError, UncertainSubmissionError } from '../../core/errors.ts';
 import { requireWholeNumber } from '../../core/inputChecks.ts';
 import type { DownloadedFile } from '../../core/files.ts';
+import type { FormPart } from '../../core/http.ts';
 import { downloadedFile } from '../../core/files.ts';
 import type { RetryPolicy } from '../../core/retry.ts';
+import type { BaseUrlRules } from '../../core/urls.ts';
 import type { PollingPlan, WaitProgress } from '../../core/waiter.ts';
 import { waitForJob } from '../../core/waiter.ts';
 import type { Flow, TaskDetails, TaskOutput, TaskRunResults, TaskShort, UserInfo } from './schemas.ts';
@@ -19,10 +22,18 @@ import {
 	userInfoSchema,
 } from './schemas.ts';
 import type { TaskInput } from './taskInput.ts';
-import { buildTaskForm } from './taskInput.ts';
+import { buildTaskForm, isFileInput } from './taskInput.ts';
 import { isTaskFinished, taskStatus } from './taskState.ts';
 
 export const VISIONATRIX_DEFAULT_URL = 'http://localhost:8288';
+
+/** How a Visionatrix address is checked; `parameter` is the core's name, which each surface maps to its own. */
+export const VISIONATRIX_ADDRESS_RULES: BaseUrlRules = {
+	parameter: 'baseUrl',
+	service: 'Visionatrix',
+	apiPrefix: '/vapi',
+	example: 'http://gpu-box.lan:8288',
+};
 
 export interface VisionatrixOptions {
 	baseUrl: string;
@@ -58,6 +69,8 @@ export interface WaitOptions {
 export interface RunOptions extends WaitOptions {
 	/** Called once the server has accepted the run, before the wait: the ids to look up or cancel later. */
 	onSubmitted?(created: TaskRunResults): void;
+	/** Called as each task of the run finishes with its files, so that a caller can keep them even if a later task fails. */
+	onTaskFinished?(finished: FinishedTask): void | Promise<void>;
 }
 
 export interface FinishedTask {
@@ -71,6 +84,12 @@ export type RunState = { state: 'running' } | { state: 'succeeded'; finished: Fi
 /** How long a cancel request may take: it runs after the caller's own signal has fired. */
 const CANCEL_TIMEOUT_MS = 15_000;
 
+/** How long the look-up after a lost create answer may take; it runs even when the run's limit is over. */
+const RECOVERY_TIMEOUT_MS = 15_000;
+
+/** The largest seed the server picks itself (1..2147483647). */
+const MAX_SEED = 2_147_483_647;
+
 const FALLBACK_BY_OUTPUT_TYPE: Record<string, { extension: string; mimeType: string }> = {
 	image: { extension: 'png', mimeType: 'image/png' },
 	'image-animated': { extension: 'webp', mimeType: 'image/webp' },
@@ -83,15 +102,23 @@ const FALLBACK_BY_OUTPUT_TYPE: Record<string, { extension: string; mimeType: str
 export class Visionatrix {
 	readonly http: ApiClient;
 
-	constructor(options: VisionatrixOptions) {
-		this.http = new ApiClient({
-			service: 'Visionatrix',
-			baseUrl: options.baseUrl,
-			env: options.env,
-			retry: options.retry,
-			requestTimeoutMs: options.requestTimeoutMs,
-			hintFor: visionatrixHint,
-		});
+	constructor(options: VisionatrixOptions | { http: ApiClient }) {
+		this.http =
+			'http' in options
+				? options.http
+				: new ApiClient({
+						service: 'Visionatrix',
+						baseUrl: options.baseUrl,
+						env: options.env,
+						retry: options.retry,
+						requestTimeoutMs: options.requestTimeoutMs,
+						hintFor: visionatrixHint,
+					});
+	}
+
+	/** The same client with every request bounded by a limit that starts now (see `ApiClient.withDeadline`). */
+	withDeadline(limitMs: number): Visionatrix {
+		return new Visionatrix({ http: this.http.withDeadline(limitMs) });
 	}
 
 	whoami(signal?: AbortSignal): Promise<UserInfo> {
@@ -115,13 +142,57 @@ export class Visionatrix {
 		return flow;
 	}
 
-	/** Submits a task (or `count` tasks). Sent again only if it certainly never reached the server. */
+	/**
+	 * Submits a task (or `count` tasks). Sent again only if it certainly never reached the server.
+	 * When the answer is lost after the request may have reached the server, the task is looked
+	 * for instead of being created again; if it cannot be found the error says it may exist.
+	 */
 	async createTask(flow: Flow, input: TaskInput, signal?: AbortSignal): Promise<TaskRunResults> {
-		const form = buildTaskForm(flow, input);
-		return this.http.json(
-			{ method: 'PUT', path: `/vapi/tasks/create/${encodeURIComponent(flow.name)}`, form, retry: 'unsent-only', signal, mustFinish: signal === undefined },
-			taskRunResultsSchema,
-		);
+		const submission = withFingerprint(flow, input, this.http.env.random ?? Math.random);
+		const form = buildTaskForm(flow, submission);
+		try {
+			return await this.http.json(
+				{ method: 'PUT', path: `/vapi/tasks/create/${encodeURIComponent(flow.name)}`, form, retry: 'unsent-only', signal, mustFinish: signal === undefined },
+				taskRunResultsSchema,
+			);
+		} catch (error) {
+			if (isApiError(error) && error.status === 400 && error.serverMessage.includes('prompt_outputs_failed_validation')) {
+				throw refusedByComfyUi(flow, submission);
+			}
+			if (!mayHaveBeenCreated(error)) throw error;
+			return await this.findLostSubmission(flow, submission, form, error as GenflowsError);
+		}
+	}
+
+	/**
+	 * The tasks a create request made although its answer was lost: the caller's tasks of that
+	 * flow whose stored inputs match what was sent (the seed, which we chose, makes them unique).
+	 */
+	private async findLostSubmission(flow: Flow, input: TaskInput, form: FormPart[], lost: GenflowsError): Promise<TaskRunResults> {
+		const count = input.count ?? 1;
+		let tasks: TaskShort[];
+		try {
+			const query = { name: flow.name, group_scope: input.groupScope ?? 1, only_parent: true };
+			const found = await this.http.json(
+				{ method: 'GET', path: '/vapi/tasks/progress-summary', query, timeoutMs: RECOVERY_TIMEOUT_MS, ignoresDeadline: true, mustFinish: true },
+				taskMapSchema,
+			);
+			tasks = Object.values(found).sort((a, b) => b.task_id - a.task_id);
+		} catch (error) {
+			throw lostSubmissionError(flow, lost, `looking for it failed too (${error instanceof Error ? error.message : String(error)})`);
+		}
+		const matching = tasks.filter((task) => sentInputsMatch(flow, form, task));
+		const ours =
+			input.seed !== undefined
+				? matching.filter((task) => {
+						const offset = Number(task.input_params?.seed) - (input.seed as number);
+						return Number.isInteger(offset) && offset >= 0 && offset < count;
+					})
+				: matching.filter((task) => task.error === '' && task.progress < 100).slice(0, count);
+		if (ours.length === 0) throw lostSubmissionError(flow, lost, 'no task with these inputs was found');
+		const ids = ours.map((task) => task.task_id).sort((a, b) => a - b);
+		this.http.env.logger?.info(`Visionatrix: the answer to creating a task of "${flow.name}" was lost; found task ${ids.join(', ')} on the server`);
+		return { tasks_ids: ids, outputs: ours[0].outputs };
 	}
 
 	getTask(taskId: number, signal?: AbortSignal): Promise<TaskDetails> {
@@ -200,7 +271,14 @@ export class Visionatrix {
 
 	/** The same delete, sent after the caller stopped: it must reach the server despite that stop. */
 	private cancelTask(taskId: number): Promise<void> {
-		return this.http.empty({ method: 'DELETE', path: '/vapi/tasks/task', query: { task_id: checkTaskId(taskId) }, timeoutMs: CANCEL_TIMEOUT_MS, mustFinish: true });
+		return this.http.empty({
+			method: 'DELETE',
+			path: '/vapi/tasks/task',
+			query: { task_id: checkTaskId(taskId) },
+			timeoutMs: CANCEL_TIMEOUT_MS,
+			mustFinish: true,
+			ignoresDeadline: true,
+		});
 	}
 
 	/** Deletes the caller's finished tasks of a flow. */
@@ -227,8 +305,9 @@ export class Visionatrix {
 	}
 
 	/** Waits until the task finishes; deletes it on the server when the wait is aborted or times out. */
-	waitForTask(taskId: number, options: WaitOptions): Promise<TaskDetails> {
+	waitForTask(taskId: number, options: WaitOptions & { limitMs?: number }): Promise<TaskDetails> {
 		return waitForJob<TaskDetails>({
+			limitMs: options.limitMs,
 			label: `Visionatrix task ${taskId}`,
 			jobId: String(taskId),
 			env: this.http.env,
@@ -243,26 +322,32 @@ export class Visionatrix {
 	}
 
 	/**
-	 * The main job: submit, wait for every task the submission created, download every file.
-	 * If one task fails or the wait stops, the run's other unfinished tasks are deleted too, so
-	 * nothing is left running that nobody will collect.
+	 * The main job: submit, wait for every task the submission created, download every file, all
+	 * within `timeoutMs` (requests and retries included). If one task fails or the wait stops, the
+	 * run's other unfinished tasks are deleted too, so nothing is left running that nobody will
+	 * collect, and the error names the tasks that had finished and any that could not be deleted.
 	 */
 	async runFlow(flow: Flow, input: TaskInput, options: RunOptions): Promise<FinishedTask[]> {
 		options.signal?.throwIfAborted();
+		// A client that is already bounded (the caller looked the flow up within the same limit) keeps its end.
+		const bounded = this.http.deadline ? this : this.withDeadline(options.timeoutMs);
+		const limitMs = bounded.http.deadline?.limitMs ?? options.timeoutMs;
+		const endsAt = bounded.http.deadline?.at ?? this.http.env.now() + options.timeoutMs;
 		// Not abortable once sent: aborting could leave a task that was created but whose id we never
 		// learn. If the signal fires meanwhile, the wait below sees it and deletes the tasks.
-		const created = await this.createTask(flow, input);
+		const created = await bounded.createTask(flow, input);
 		options.onSubmitted?.(created);
-		const deadline = this.http.env.now() + options.timeoutMs;
 		const finished: FinishedTask[] = [];
 		for (const [position, taskId] of created.tasks_ids.entries()) {
 			try {
-				const timeoutMs = Math.max(0, deadline - this.http.env.now());
-				const task = await this.waitForTask(taskId, { ...options, timeoutMs });
-				finished.push({ task, files: await this.downloadAllResults(task, options.signal) });
+				const timeoutMs = Math.max(0, endsAt - this.http.env.now());
+				const task = await bounded.waitForTask(taskId, { ...options, timeoutMs, limitMs });
+				const done = { task, files: await bounded.downloadAllResults(task, options.signal) };
+				finished.push(done);
+				await options.onTaskFinished?.(done);
 			} catch (error) {
-				await this.deleteQuietly(created.tasks_ids.slice(position + 1));
-				throw error;
+				const undeleted = await this.deleteQuietly(created.tasks_ids.slice(position + 1));
+				throw describeRunLeftovers(error, finished, undeleted);
 			}
 		}
 		return finished;
@@ -287,18 +372,79 @@ export class Visionatrix {
 		return { state: 'succeeded', finished };
 	}
 
-	/** Deletes tasks nobody will collect (a stopped or timed-out run); failures are only logged. */
-	async deleteQuietly(taskIds: number[]): Promise<void> {
+	/** Deletes tasks nobody will collect (a stopped or timed-out run); returns those that could not be deleted. */
+	async deleteQuietly(taskIds: number[]): Promise<number[]> {
+		const undeleted: number[] = [];
 		for (const taskId of taskIds) {
 			try {
 				await this.cancelTask(taskId);
 			} catch (error) {
+				undeleted.push(taskId);
 				this.http.env.logger?.warn(`Visionatrix: could not delete task ${taskId} of a stopped run`, {
 					reason: error instanceof Error ? error.message : String(error),
 				});
 			}
 		}
+		return undeleted;
 	}
+}
+
+/**
+ * The seed the server would otherwise pick at random, picked here instead (for flows that take
+ * one), so that a task whose create answer was lost can be told apart from any other.
+ */
+function withFingerprint(flow: Flow, input: TaskInput, random: () => number): TaskInput {
+	const ownSeedInput = flow.input_params.some((param) => param.name === 'seed');
+	if (input.seed !== undefined || !flow.is_seed_supported || ownSeedInput) return input;
+	const count = Math.max(1, Number.isSafeInteger(input.count) ? (input.count as number) : 1);
+	return { ...input, seed: 1 + Math.floor(random() * (MAX_SEED - count)) };
+}
+
+/** An error after which the create request may have been carried out by the server. */
+function mayHaveBeenCreated(error: unknown): boolean {
+	if (isConnectionError(error)) return error.phase === 'transfer';
+	if (isGenflowsError(error) && error.kind === 'deadline') return true;
+	// A proxy that timed out or lost the backend may have forwarded the request first.
+	return isApiError(error) && (error.status === 502 || error.status === 504);
+}
+
+/** Whether a task's stored inputs (form strings, as the server keeps them) are the text inputs this form sent. */
+function sentInputsMatch(flow: Flow, form: FormPart[], task: TaskShort): boolean {
+	const stored = task.input_params ?? {};
+	const textInputs = new Set(flow.input_params.filter((param) => !isFileInput(param)).map((param) => param.name));
+	return form.every((part) => !('value' in part) || !textInputs.has(part.name) || String(stored[part.name]) === part.value);
+}
+
+function lostSubmissionError(flow: Flow, lost: GenflowsError, why: string): UncertainSubmissionError {
+	const reason = isConnectionError(lost) ? lost.reason : lost.message;
+	return new UncertainSubmissionError(
+		`The answer to creating a Visionatrix task of flow "${flow.name}" was lost (${reason}) after the request may have reached the server, and ${why}. The task may exist and run on the server: it was not submitted again.`,
+		{
+			hint: `Look for the newest task of "${flow.name}" (Get Many in n8n, or genflows visionatrix list --flow ${flow.name}) before running it again.`,
+			cause: lost,
+		},
+	);
+}
+
+function refusedByComfyUi(flow: Flow, input: TaskInput): InputError {
+	const sent = Object.entries(input.inputs ?? {})
+		.map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+		.join(', ');
+	return new InputError(
+		'inputs',
+		`The server's ComfyUI refused the values given to flow "${flow.name}" (prompt_outputs_failed_validation): an input is outside what its node accepts, for example a fraction for a whole-number input or a value out of range. Inputs sent: ${sent || 'none'}.`,
+	);
+}
+
+/** Adds to a run's error which of its tasks had finished and which could not be deleted. */
+function describeRunLeftovers(error: unknown, finished: FinishedTask[], undeleted: number[]): unknown {
+	if (!isGenflowsError(error) || (finished.length === 0 && undeleted.length === 0)) return error;
+	const ids = (list: number[]) => `${list.length === 1 ? 'task' : 'tasks'} ${list.join(', ')}`;
+	const notes: string[] = [];
+	if (finished.length > 0) notes.push(`Finished before this: ${ids(finished.map(({ task }) => task.task_id))}, whose results stay on the server.`);
+	if (undeleted.length > 0) notes.push(`Could not delete ${ids(undeleted)} of this run: delete them by hand.`);
+	error.message = `${error.message} ${notes.join(' ')}`;
+	return error;
 }
 
 function checkTaskId(taskId: number): number {

@@ -52,12 +52,17 @@ export function buildTaskForm(flow: Flow, input: TaskInput): FormPart[] {
 	const inputs = input.inputs ?? {};
 	const files = input.files ?? {};
 
-	for (const name of [...Object.keys(inputs), ...Object.keys(files)]) {
-		if (!params.has(name)) {
-			throw new InputError(
-				`inputs.${name}`,
-				`Flow "${flow.name}" has no input named "${name}". Its inputs are: ${[...params.keys()].join(', ') || 'none'}.`,
-			);
+	const unknown = (where: string, name: string) =>
+		new InputError(where, `Flow "${flow.name}" has no input named "${name}". Its inputs are: ${[...params.keys()].join(', ') || 'none'}.`);
+	for (const name of Object.keys(inputs)) if (!params.has(name)) throw unknown(`inputs.${name}`, name);
+	for (const [name, file] of Object.entries(files)) {
+		const param = params.get(name);
+		if (!param) throw unknown(`files.${name}`, name);
+		if (!isFileInput(param)) {
+			throw new InputError(`files.${name}`, `Input "${name}" of flow "${flow.name}" is a ${param.type} input and takes a value, not a file.`);
+		}
+		if (file.data.byteLength === 0) {
+			throw new InputError(`files.${name}`, `The file "${file.fileName}" for input "${name}" of flow "${flow.name}" is empty (0 bytes).`);
 		}
 	}
 
@@ -66,7 +71,8 @@ export function buildTaskForm(flow: Flow, input: TaskInput): FormPart[] {
 			const file = files[param.name];
 			const reference = inputs[param.name];
 			if (file) parts.push({ name: param.name, data: file.data, fileName: file.fileName, mimeType: file.mimeType });
-			else if (typeof reference === 'string' && reference.trim() !== '') parts.push({ name: param.name, value: reference });
+			else if (typeof reference === 'string' && reference.trim() !== '') parts.push({ name: param.name, value: taskReference(flow, param, reference) });
+			else if (reference !== undefined && reference !== '') throw notAFile(flow, param, reference);
 			else if (!param.optional) {
 				throw new InputError(
 					`files.${param.name}`,
@@ -77,7 +83,13 @@ export function buildTaskForm(flow: Flow, input: TaskInput): FormPart[] {
 		}
 		const value = inputs[param.name];
 		// Omitted, the server uses the flow's default; an empty string would be sent as-is.
-		if (value === undefined || value === '') continue;
+		if (value === undefined || value === '') {
+			// The server enforces nothing for text inputs: a missing prompt silently becomes "".
+			if (!param.optional) {
+				throw new InputError(`inputs.${param.name}`, `Flow "${flow.name}" needs a value for its input "${param.name}" (${param.display_name}), and none was given.`);
+			}
+			continue;
+		}
 		parts.push({ name: param.name, value: formValue(flow, param, value) });
 	}
 
@@ -106,12 +118,41 @@ function formValue(flow: Flow, param: InputParam, value: FlowInputValue): string
 		if (typeof value === 'boolean' || String(value).trim() === '' || !Number.isFinite(number)) {
 			throw new InputError(where, `Input "${param.name}" of flow "${flow.name}" must be a number; got "${value}".`);
 		}
+		if (takesWholeNumbers(param) && !Number.isInteger(number)) {
+			// ComfyUI would refuse it with a bare "prompt_outputs_failed_validation" that names no input.
+			throw new InputError(where, `Input "${param.name}" of flow "${flow.name}" must be a whole number (its step is ${param.step}); got ${value}.`);
+		}
 		if ((param.min !== undefined && number < param.min) || (param.max !== undefined && number > param.max)) {
 			throw new InputError(where, `Input "${param.name}" of flow "${flow.name}" must be between ${param.min ?? '-∞'} and ${param.max ?? '∞'}; got ${number}.`);
 		}
 		return String(number);
 	}
 	return String(value);
+}
+
+/** A range whose step and lower bound are whole numbers feeds an INT input of a ComfyUI node. */
+function takesWholeNumbers(param: InputParam): boolean {
+	return param.step !== undefined && Number.isInteger(param.step) && (param.min === undefined || Number.isInteger(param.min));
+}
+
+/** A text value for a file input must reference another task's file, e.g. {"task_id": 42, "node_id": 9}. */
+function taskReference(flow: Flow, param: InputParam, text: string): string {
+	let parsed: unknown;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		throw notAFile(flow, param, text);
+	}
+	if (typeof parsed !== 'object' || parsed === null || !('task_id' in parsed || 'remote_url' in parsed)) throw notAFile(flow, param, text);
+	return text;
+}
+
+function notAFile(flow: Flow, param: InputParam, value: FlowInputValue): InputError {
+	return new InputError(
+		`inputs.${param.name}`,
+		`Input "${param.name}" of flow "${flow.name}" takes a file (${param.type}), not the value ${JSON.stringify(value)}.`,
+		`Give it a file (genflows: --file ${param.name}=PATH), or a reference to another task's output such as {"task_id": 42, "node_id": 9}.`,
+	);
 }
 
 function reservedFields(input: TaskInput): FormPart[] {
