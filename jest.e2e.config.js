@@ -7,6 +7,8 @@ module.exports = {
 	...unit,
 	testMatch: ['<rootDir>/test/e2e/**/*.e2e.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/'],
+	// Node's environment, plus removing a test file's temporary n8n folders once the file passed.
+	testEnvironment: '<rootDir>/test/e2e/harness/environment.ts',
 	maxWorkers: 1,
 	testTimeout: 180_000,
 };

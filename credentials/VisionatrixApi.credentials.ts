@@ -61,8 +61,6 @@ export class VisionatrixApi implements ICredentialType {
 	];
 
 	// Visionatrix has no tokens: with VIX_AUTH=1 every request carries HTTP Basic credentials.
-	// A plain function (not the declarative form) so the nodes can apply it themselves to the
-	// cleanup request they send after Stop (see nodes/shared/n8n/transport.ts).
 	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> => {
 		if (credentials.authentication !== 'basicAuth') return requestOptions;
 		return {

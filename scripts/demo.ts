@@ -4,9 +4,9 @@
 // a fresh machine. The simulator lives under test/ because the tests drive it too; the demo is a
 // development tool (not shipped in dist/), so it may use it.
 import { main } from './cli/main.ts';
-import { visionatrixCli } from './cli/providers/visionatrix.ts';
-import { nodeRuntime } from './cli/runtimes/node.ts';
+import { CLI_PROVIDERS } from './cli/providers/index.ts';
 import { shellQuote } from './cli/shellQuote.ts';
+import { nodeRuntime } from './runtime/node.ts';
 import { startVisionatrixSimulator } from '../test/simulators/visionatrix/index.ts';
 
 async function demo(): Promise<number> {
@@ -19,7 +19,7 @@ async function demo(): Promise<number> {
 	// Quoted so that it can be pasted into a shell as it is.
 	console.log(`npx genflows ${args.map(shellQuote).join(' ')}`);
 	try {
-		const code = await main({ ...nodeRuntime(), args }, [visionatrixCli]);
+		const code = await main({ ...nodeRuntime(), args }, CLI_PROVIDERS);
 		if (code === 0 && simulator) {
 			console.log(`The picture in ${out}/ is the simulator's placeholder, drawn from your prompt; set VISIONATRIX_URL to run on a real server.`);
 		}

@@ -4,11 +4,11 @@
 //   deno run --allow-net --allow-read --allow-write --allow-env scripts/genflows.ts visionatrix --help
 //   npx genflows visionatrix --help
 import { main } from './cli/main.ts';
-import { visionatrixCli } from './cli/providers/visionatrix.ts';
-import { currentRuntime } from './cli/runtimes/current.ts';
+import { CLI_PROVIDERS } from './cli/providers/index.ts';
+import { currentRuntime } from './runtime/current.ts';
 
 const runtime = currentRuntime();
-main(runtime, [visionatrixCli]).then(
+main(runtime, CLI_PROVIDERS).then(
 	(code) => runtime.exit(code),
 	(error: unknown) => {
 		runtime.writeStderr(`genflows: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -1,24 +1,46 @@
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
+	INodeProperties,
 	INodeType,
 	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { Visionatrix } from '../shared/providers/visionatrix/api.ts';
-import { runForEachItem } from '../shared/n8n/items.ts';
-import { visionatrixFor } from '../shared/n8n/visionatrix.ts';
+import type { Router } from '../shared/n8n/router.ts';
+import { parameterNamesOf, route } from '../shared/n8n/router.ts';
+import { visionatrixFor } from './client.ts';
 import * as flow from './actions/flow/index.ts';
 import * as task from './actions/task/index.ts';
 import * as byCallback from './actions/task/runAndWaitByCallback.ts';
-import { parameterNames } from './descriptions.ts';
-import { searchFlows } from './methods/listSearch.ts';
+import { coreParameterAliases } from './descriptions.ts';
+import { searchFlows } from './methods/flows.ts';
 import { getFlowInputs } from './methods/resourceMapping.ts';
 
-const resources = { flow: flow.operations, task: task.operations } as const;
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{ name: 'Flow', value: 'flow' },
+			{ name: 'Task', value: 'task' },
+		],
+		default: 'task',
+	},
+	...task.description,
+	...flow.description,
+];
+
+const router: Router<Visionatrix> = {
+	resources: { flow: flow.operations, task: task.operations },
+	connect: visionatrixFor,
+	parameterNames: parameterNamesOf(properties, coreParameterAliases),
+};
 
 export class VisionatrixTask implements INodeType {
 	description: INodeTypeDescription = {
@@ -47,21 +69,7 @@ export class VisionatrixTask implements INodeType {
 			},
 		],
 		waitingNodeTooltip: 'Waiting for Visionatrix to report that the task has finished',
-		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Flow', value: 'flow' },
-					{ name: 'Task', value: 'task' },
-				],
-				default: 'task',
-			},
-			...task.description,
-			...flow.description,
-		],
+		properties,
 	};
 
 	methods = {
@@ -70,20 +78,11 @@ export class VisionatrixTask implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as keyof typeof resources;
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const handler = (resources[resource] as Record<string, { execute: (typeof task.operations)['get']['execute'] }> | undefined)?.[operation];
-		if (!handler) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of resource "${resource}" is not supported.`);
-		}
-		// Made on first use, inside the item loop, so a bad credential fails like any item does.
-		let visionatrix: Promise<Visionatrix> | undefined;
-		const client = async () => await (visionatrix ??= visionatrixFor(this));
-		if (handler === task.operations.runAndWait && byCallback.waitsByCallback(this)) return await byCallback.park.call(this, client);
-		return await runForEachItem(this, async (itemIndex) => handler.execute.call(this, itemIndex, await client()), parameterNames);
+		return await route(this, router);
 	}
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await byCallback.resume.call(this);
 	}
 }
+

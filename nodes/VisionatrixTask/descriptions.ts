@@ -1,20 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-/** Parameter display names by the core's parameter names, for error messages. */
-export const parameterNames: Record<string, string> = {
-	flow: 'Flow',
+/** The core's parameter names that are not the node's own (the rest are read from the node's properties). */
+export const coreParameterAliases: Record<string, string> = {
 	inputs: 'Flow Inputs',
 	files: 'Flow Inputs',
-	taskId: 'Task ID',
-	inputIndex: 'Input Index',
-	priority: 'Priority',
-	seed: 'Seed',
-	count: 'Count',
-	groupScope: 'Group Scope',
 	baseUrl: 'Credential: Base URL',
 	timeout: 'Timeout (Seconds)',
-	waitMode: 'Wait By',
-	binaryPropertyName: 'Put Output File in Field',
 };
 
 export const flowLocator: INodeProperties = {
@@ -73,14 +64,6 @@ export const flowNameField: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. sdxl_lighting',
 	description: 'Name of the flow whose tasks to delete',
-};
-
-export const binaryPropertyField: INodeProperties = {
-	displayName: 'Put Output File in Field',
-	name: 'binaryPropertyName',
-	type: 'string',
-	default: 'data',
-	description: 'Name of the binary field each output item carries its file in',
 };
 
 export const includeWorkflowField: INodeProperties = {

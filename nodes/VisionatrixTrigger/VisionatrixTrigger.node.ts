@@ -1,33 +1,18 @@
-import type {
-	IBinaryData,
-	IDataObject,
-	ILoadOptionsFunctions,
-	INodeExecutionData,
-	INodePropertyOptions,
-	INodeType,
-	INodeTypeDescription,
-	IPollFunctions,
-} from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeExecutionData, INodePropertyOptions, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { FinishCursor } from '../shared/core/finishCursor.ts';
-import { advanceCursor, startCursor } from '../shared/core/finishCursor.ts';
-import type { Visionatrix } from '../shared/providers/visionatrix/api.ts';
-import type { TaskShort } from '../shared/providers/visionatrix/schemas.ts';
-import { taskStatus } from '../shared/providers/visionatrix/taskState.ts';
-import { toBinaryData } from '../shared/n8n/binary.ts';
+import { visionatrixJobs } from '../shared/providers/visionatrix/job.ts';
 import { toNodeError } from '../shared/n8n/errors.ts';
-import { taskJson, visionatrixFor } from '../shared/n8n/visionatrix.ts';
+import { pollFinishedJobs } from '../shared/n8n/trigger.ts';
+import { visionatrixFor } from '../VisionatrixTask/client.ts';
+import { flowOptions } from '../VisionatrixTask/methods/flows.ts';
+import { binaryPropertyName } from '../shared/n8n/fields.ts';
 
 interface TriggerOptions {
 	allGroups?: boolean;
 	groupScope?: number;
 	downloadResults?: boolean;
 	binaryPropertyName?: string;
-}
-
-interface TriggerState {
-	cursor?: FinishCursor;
 }
 
 export class VisionatrixTrigger implements INodeType {
@@ -80,7 +65,7 @@ export class VisionatrixTrigger implements INodeType {
 						name: 'downloadResults',
 						type: 'boolean',
 						default: false,
-						description: 'Whether to attach the result files of each finished task as binary data',
+						description: 'Whether to attach the result files of each finished task as binary data, one item per file',
 					},
 					{
 						displayName: 'Group Scope',
@@ -91,11 +76,11 @@ export class VisionatrixTrigger implements INodeType {
 						description: 'Only tasks of this group scope',
 					},
 					{
-						displayName: 'Put Output Files in Field',
+						displayName: 'Put Output File in Field',
 						name: 'binaryPropertyName',
 						type: 'string',
 						default: 'data',
-						description: 'Binary field of the first file; further files go to the same name with _1, _2, …',
+						description: 'The binary field that holds the file, one item per file',
 					},
 				],
 			},
@@ -106,13 +91,8 @@ export class VisionatrixTrigger implements INodeType {
 		loadOptions: {
 			async getFlowNames(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 				try {
-					const flows = await (await visionatrixFor(this)).listInstalledFlows();
-					return [
-						{ name: 'All Flows', value: '' },
-						...flows
-							.map((flow) => ({ name: flow.display_name, value: flow.name }))
-							.sort((a, b) => a.name.localeCompare(b.name)),
-					];
+					const flows = await flowOptions(await visionatrixFor(this));
+					return [{ name: 'All Flows', value: '' }, ...flows];
 				} catch (error) {
 					throw toNodeError(this.getNode(), error, 0);
 				}
@@ -122,61 +102,13 @@ export class VisionatrixTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const flowName = (this.getNodeParameter('flowName', '') as string).trim();
-		const includeFailures = this.getNodeParameter('includeFailures', false) as boolean;
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const state = this.getWorkflowStaticData('node') as TriggerState;
-
-		try {
-			const visionatrix = await visionatrixFor(this);
-			const tasks = (await visionatrix.listTasks({
-				name: flowName || undefined,
-				groupScope: options.allGroups ? 0 : options.groupScope,
-				onlyParent: true,
-			})) as TaskShort[];
-			const jobs = tasks.map((task) => ({ id: task.task_id, phase: taskStatus(task).phase }));
-
-			let finishedIds: number[] = [];
-			let nextCursor = state.cursor;
-			if (this.getMode() === 'manual') {
-				// A sample for the editor: the newest finished task, without touching the cursor.
-				const newest = jobs.filter((job) => job.phase === 'succeeded' || (includeFailures && job.phase === 'failed')).pop();
-				finishedIds = newest ? [newest.id] : [];
-			} else if (!state.cursor) {
-				nextCursor = startCursor(jobs, includeFailures);
-			} else {
-				const advanced = advanceCursor(state.cursor, jobs, includeFailures);
-				nextCursor = advanced.cursor;
-				finishedIds = advanced.finished.map((job) => job.id);
-			}
-
-			const byId = new Map(tasks.map((task) => [task.task_id, task]));
-			const items: INodeExecutionData[] = [];
-			for (const taskId of finishedIds) {
-				const task = byId.get(taskId) as TaskShort;
-				items.push(await taskItem(this, visionatrix, task, options));
-			}
-			// Moved only once every item is built: a failed download leaves the tasks for the next poll.
-			state.cursor = nextCursor;
-			return items.length > 0 ? [items] : null;
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, 0);
-		}
+		const visionatrix = await visionatrixFor(this);
+		const tasks = visionatrixJobs(visionatrix, { name: flowName || undefined, groupScope: options.allGroups ? 0 : options.groupScope });
+		return await pollFinishedJobs(this, tasks, {
+			includeFailures: this.getNodeParameter('includeFailures', false) as boolean,
+			downloadResults: options.downloadResults === true,
+			binaryProperty: binaryPropertyName(options.binaryPropertyName),
+		});
 	}
-}
-
-async function taskItem(
-	context: IPollFunctions,
-	visionatrix: Visionatrix,
-	task: TaskShort,
-	options: TriggerOptions,
-): Promise<INodeExecutionData> {
-	const json: IDataObject = { ...taskJson(task), status: taskStatus(task).phase };
-	if (!options.downloadResults || taskStatus(task).phase !== 'succeeded') return { json };
-	const prefix = options.binaryPropertyName?.trim() || 'data';
-	const binary: Record<string, IBinaryData> = {};
-	const files = await visionatrix.downloadAllResults(task);
-	for (const [index, file] of files.entries()) {
-		binary[index === 0 ? prefix : `${prefix}_${index}`] = await toBinaryData(context, file);
-	}
-	return { json: { ...json, files: files.map((file) => file.fileName) }, binary };
 }

@@ -1,8 +1,9 @@
 // The shape of a provider's command module. A provider (Visionatrix now; InvokeAI, Flowscale and
-// Pet Portrait later) adds one module listing its connection settings and its commands.
+// Pet Portrait later) adds one module listing its connection settings and its commands, most of
+// them from jobCommands.ts, and names it in providers/index.ts.
+import type { CliRuntime } from '../runtime/cliRuntime.ts';
 import type { OptionSpecs, ParsedArgs } from './args.ts';
 import type { Output } from './output.ts';
-import type { CliRuntime } from './runtime.ts';
 
 /** A connection setting: `--option` wins over the environment variable `env`, then `fallback`. */
 export interface ConnectionSetting {

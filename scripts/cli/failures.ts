@@ -2,8 +2,8 @@
 import type { RemoteCancelOutcome } from '../../nodes/shared/core/errors.ts';
 import { isGenflowsError, isInputError } from '../../nodes/shared/core/errors.ts';
 import { redactUrlsIn } from '../../nodes/shared/core/redact.ts';
+import type { StopSignal } from '../runtime/cliRuntime.ts';
 import { UsageError } from './args.ts';
-import type { StopSignal } from './runtime.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;

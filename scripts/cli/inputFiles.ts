@@ -1,11 +1,9 @@
 // Files named on the command line (--file, --inputs). A file that cannot be read is a bad
 // argument (exit 2), named after the option that pointed at it.
-import { basename } from 'node:path';
-
 import { mimeTypeFromFileName } from '../../nodes/shared/core/files.ts';
 import type { DownloadedFile } from '../../nodes/shared/core/files.ts';
+import type { CliRuntime } from '../runtime/cliRuntime.ts';
 import { UsageError } from './args.ts';
-import type { CliRuntime } from './runtime.ts';
 
 export async function readArgumentFile(runtime: CliRuntime, argument: string, path: string): Promise<Uint8Array> {
 	try {
@@ -18,8 +16,17 @@ export async function readArgumentFile(runtime: CliRuntime, argument: string, pa
 /** A file to upload: its bytes, its own name, and the MIME type that name implies. */
 export async function uploadFromPath(runtime: CliRuntime, argument: string, path: string): Promise<DownloadedFile> {
 	const data = await readArgumentFile(runtime, argument, path);
-	const fileName = basename(path);
+	const fileName = baseName(path);
 	return { data, fileName, mimeType: mimeTypeFromFileName(fileName) ?? 'application/octet-stream' };
+}
+
+/**
+ * The last part of a path by POSIX rules (Node's path.basename there): "/" separates, and "\" is an
+ * ordinary character ("photos/a\b.png" → "a\b.png"). It only names the upload; the bytes come from
+ * the path itself.
+ */
+export function baseName(path: string): string {
+	return path.replace(/\/+$/, '').split('/').pop() ?? '';
 }
 
 /** A JSON file holding one object of text, number or true/false values (e.g. flow inputs). */

@@ -1,11 +1,11 @@
 // Finds the provider and command, parses the rest, runs it, and turns the outcome into an exit
 // code. Ctrl-C aborts the command's signal, so the provider core cancels the remote job first.
 import { redactUrl } from '../../nodes/shared/core/redact.ts';
+import type { CliRuntime, StopSignal } from '../runtime/cliRuntime.ts';
 import { parseArgs, UsageError } from './args.ts';
 import type { Command, ProviderCli } from './command.ts';
 import { describeFailure, EXIT_BY_SIGNAL, EXIT_OK, EXIT_USAGE } from './failures.ts';
 import { jsonLinesOutput } from './jsonLinesOutput.ts';
-import type { CliRuntime, StopSignal } from './runtime.ts';
 import { resolveSettings } from './settings.ts';
 import { terminalOutput } from './terminalOutput.ts';
 import {

@@ -1,6 +1,6 @@
+import type { CliRuntime } from '../runtime/cliRuntime.ts';
 import type { ParsedArgs } from './args.ts';
 import type { ConnectionSetting } from './command.ts';
-import type { CliRuntime } from './runtime.ts';
 
 export interface ResolvedSettings {
 	values: Record<string, string | undefined>;

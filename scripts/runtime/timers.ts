@@ -1,6 +1,7 @@
 // Runs under Node and Deno alike: setTimeout and AbortSignal are web-standard globals in both.
 import type { Env, Logger } from '../../nodes/shared/core/env.ts';
 import type { Transport } from '../../nodes/shared/core/http.ts';
+import { standardSocket } from '../../nodes/shared/core/sockets.ts';
 
 /** The `sleep` the core asks for: resolves after `ms`, rejects with the abort reason once `signal` fires. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -19,5 +20,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export function scriptEnv(transport: Transport, logger?: Logger): Env {
-	return { transport, sleep, now: () => Date.now(), logger };
+	// Deno's and Node 22+'s global WebSocket; on Node 20 there is none, and jobs are polled.
+	return { transport, sleep, now: () => Date.now(), logger, openSocket: standardSocket() };
 }

@@ -17,14 +17,22 @@ import type {
 	ITaskMetadata,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { Readable } from 'node:stream';
+
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials.ts';
+import { VisionatrixTask } from '../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
+import { VisionatrixTrigger } from '../../nodes/VisionatrixTrigger/VisionatrixTrigger.node.ts';
+import { nodeTypeOf, registeredCredential, registeredNode } from './registry.ts';
 
 /** A parameter value, or a function of the item index (like an expression). */
 export type ParameterValue = unknown | ((itemIndex: number) => unknown);
 
 export interface ContextOptions {
+	/**
+	 * The node being run, as a registered type name (see registry.ts, `nodeTypeOf`): it decides the
+	 * credential types the node may use. Default: Visionatrix Task, or Visionatrix Trigger for pollContext.
+	 */
 	nodeType?: string;
 	parameters: Record<string, ParameterValue>;
 	items?: INodeExecutionData[];
@@ -67,7 +75,9 @@ export interface ContextRecorder {
 	logs: string[];
 }
 
-const credentialTypes = { visionatrixApi: new VisionatrixApi() };
+// The defaults from before the registry, so callers that pass no node type keep working.
+const DEFAULT_NODE_TYPE = nodeTypeOf(VisionatrixTask);
+const DEFAULT_TRIGGER_TYPE = nodeTypeOf(VisionatrixTrigger);
 
 function lookup(parameters: Record<string, ParameterValue>, path: string, itemIndex: number): unknown {
 	let value: unknown = parameters;
@@ -87,30 +97,43 @@ function parameterGetter(options: ContextOptions) {
 	};
 }
 
+/** The node as a workflow holds it, named like a freshly placed one. */
 function node(options: ContextOptions): INode {
+	const { type, node: nodeType } = registeredNode(options.nodeType ?? DEFAULT_NODE_TYPE);
+	const { defaults, displayName, version } = nodeType.description;
 	return {
 		id: 'node-1',
-		name: 'Visionatrix',
-		type: options.nodeType ?? 'n8n-nodes-genflows.visionatrixTask',
-		typeVersion: 1,
+		name: defaults.name ?? displayName,
+		type,
+		typeVersion: Array.isArray(version) ? Math.max(...version) : version,
 		position: [0, 0],
 		parameters: {},
 	};
 }
 
+/** n8n-core's getCredentials check: a node may only use the credential types its description lists. */
+function assertNodeUses(currentNode: INode, credentialType: string): void {
+	const declared = registeredNode(currentNode.type).node.description.credentials ?? [];
+	if (!declared.some((credential) => credential.name === credentialType)) {
+		throw new NodeOperationError(currentNode, `Node type "${currentNode.type}" does not have any credentials of type "${credentialType}" defined!`);
+	}
+}
+
 type HelperState = { node: INode; options: ContextOptions; recorder: ContextRecorder };
 
 /**
- * httpRequestWithAuthentication as n8n-core 2.41 does it: the execution's cancel signal replaces
- * the request's own (so after Stop every request through it fails at once), then authenticate
- * and send.
+ * httpRequestWithAuthentication as n8n-core 2.41 does it: when the context it is called on (its
+ * `this`) has an execution cancel signal, that signal replaces the request's own (so after Stop
+ * every request through it fails at once); then authenticate and send.
  */
-async function httpRequestWithAuthentication(this: HelperState, credentialType: string, request: IHttpRequestOptions): Promise<unknown> {
-	const credential = credentialTypes[credentialType as keyof typeof credentialTypes];
-	if (!credential) throw new Error(`unknown credential type ${credentialType}`);
-	const authenticate = credential.authenticate as (c: ICredentialDataDecryptedObject, r: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
-	const withExecutionSignal = this.options.signal ? { ...request, abortSignal: this.options.signal } : { ...request };
-	return await httpRequest.call(this, await authenticate(this.options.credentials, withExecutionSignal));
+function httpRequestWithAuthentication(state: HelperState) {
+	return async function (this: { getExecutionCancelSignal?: () => AbortSignal | undefined }, credentialType: string, request: IHttpRequestOptions): Promise<unknown> {
+		const { credential } = registeredCredential(credentialType);
+		assertNodeUses(state.node, credentialType);
+		const authenticate = credential.authenticate as (c: ICredentialDataDecryptedObject, r: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+		const withExecutionSignal = 'getExecutionCancelSignal' in this ? { ...request, abortSignal: this.getExecutionCancelSignal?.() } : { ...request };
+		return await httpRequest.call(state, await authenticate(state.options.credentials, withExecutionSignal));
+	};
 }
 
 /** helpers.httpRequest: sends as it is, with the request's own signal and timeout. */
@@ -140,20 +163,27 @@ async function httpRequest(this: HelperState, authenticated: IHttpRequestOptions
 		// n8n-core wraps request failures in a NodeApiError that keeps the original as its cause.
 		throw new NodeApiError(this.node, error as never);
 	}
-	const body = Buffer.from(await response.arrayBuffer());
-	if (response.status >= 400 && !authenticated.ignoreHttpStatusErrors) {
-		throw new NodeApiError(this.node, { message: body.toString() }, { httpCode: String(response.status) });
-	}
 	const responseHeaders: Record<string, string> = {};
 	response.headers.forEach((value, key) => {
 		responseHeaders[key] = value;
 	});
+	// encoding 'stream': n8n's helper hands the body over as a Node Readable, whatever the status.
+	if (authenticated.encoding === 'stream' && response.body) {
+		const stream = Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]);
+		return authenticated.returnFullResponse ? { statusCode: response.status, headers: responseHeaders, body: stream } : stream;
+	}
+	const body = Buffer.from(await response.arrayBuffer());
+	if (response.status >= 400 && !authenticated.ignoreHttpStatusErrors) {
+		throw new NodeApiError(this.node, { message: body.toString() }, { httpCode: String(response.status) });
+	}
 	return authenticated.returnFullResponse ? { statusCode: response.status, headers: responseHeaders, body } : body;
 }
 
 function binaryHelpers(currentNode: INode, items: INodeExecutionData[]) {
 	return {
-		async prepareBinaryData(buffer: Buffer, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+		// n8n 2.x takes a Buffer or a Readable; this stands in for a store that keeps the bytes in the item.
+		async prepareBinaryData(input: Buffer | Readable, fileName?: string, mimeType?: string): Promise<IBinaryData> {
+			const buffer = Buffer.isBuffer(input) ? input : Buffer.concat(await input.toArray());
 			const extension = fileName?.includes('.') ? fileName.split('.').pop() : undefined;
 			return {
 				data: buffer.toString('base64'),
@@ -161,6 +191,7 @@ function binaryHelpers(currentNode: INode, items: INodeExecutionData[]) {
 				fileName,
 				fileExtension: extension,
 				fileSize: `${buffer.length} B`,
+				bytes: buffer.length,
 			};
 		},
 		assertBinaryData(itemIndex: number, propertyName: string): IBinaryData {
@@ -188,14 +219,17 @@ function base(options: ContextOptions) {
 	const context = {
 		logger,
 		getNode: () => currentNode,
-		getCredentials: async () => options.credentials,
+		getCredentials: async (credentialType: string) => {
+			assertNodeUses(currentNode, credentialType);
+			return options.credentials;
+		},
 		getInputData: () => items,
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => options.signal,
 		getMode: () => options.mode ?? 'trigger',
 		getWorkflowStaticData: () => options.staticData ?? (options.staticData = {}),
 		helpers: {
-			httpRequestWithAuthentication: httpRequestWithAuthentication.bind(state),
+			httpRequestWithAuthentication: httpRequestWithAuthentication(state),
 			httpRequest: httpRequest.bind(state),
 			...binaryHelpers(currentNode, items),
 		},
@@ -244,7 +278,7 @@ export function webhookContext(options: ContextOptions & { parked: ParkedExecuti
 }
 
 export function pollContext(options: ContextOptions): { context: IPollFunctions; recorder: ContextRecorder } {
-	const { context, recorder } = base({ nodeType: 'n8n-nodes-genflows.visionatrixTrigger', ...options });
+	const { context, recorder } = base({ nodeType: DEFAULT_TRIGGER_TYPE, ...options });
 	const get = parameterGetter(options);
 	const getNodeParameter = (name: string, fallback?: unknown, extra?: { extractValue?: boolean }) => get(name, 0, fallback, extra);
 	return { context: { ...withoutCancelSignal(context), getNodeParameter } as unknown as IPollFunctions, recorder };

@@ -13,6 +13,6 @@ describe('one provider core', () => {
 	it('the built CLI and the built n8n glue load the same Visionatrix provider file', () => {
 		const provider = join(DIST, 'nodes/shared/providers/visionatrix/api.js');
 		expect(requiredFiles('scripts/cli/providers/visionatrix.js')).toContain(provider);
-		expect(requiredFiles('nodes/shared/n8n/visionatrix.js')).toContain(provider);
+		expect(requiredFiles('nodes/VisionatrixTask/client.js')).toContain(provider);
 	});
 });

@@ -3,7 +3,7 @@ import type { FieldType, ILoadOptionsFunctions, ResourceMapperField, ResourceMap
 import type { InputParam } from '../../shared/providers/visionatrix/schemas.ts';
 import { isFileInput } from '../../shared/providers/visionatrix/taskInput.ts';
 import { toNodeError } from '../../shared/n8n/errors.ts';
-import { visionatrixFor } from '../../shared/n8n/visionatrix.ts';
+import { visionatrixFor } from '../client.ts';
 
 const FIELD_TYPES: Record<string, FieldType> = {
 	text: 'string',

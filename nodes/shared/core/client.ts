@@ -157,6 +157,7 @@ export class ApiClient {
 			signal: request.signal,
 			timeoutMs,
 			mustFinish: request.mustFinish,
+			responseType: request.responseType,
 		};
 	}
 

@@ -174,7 +174,7 @@ export class JobTimeoutError extends GenflowsError {
 		super(
 			'job-timeout',
 			`${jobLabel} did not finish within the ${formatSeconds(timeoutMs)} timeout (last seen: ${lastState}). ${describeCancel(jobLabel, cancel)}`,
-			{ hint: 'Raise the timeout, or create the task without waiting and fetch its results later.' },
+			{ hint: 'Raise the timeout, or start the job without waiting and fetch its results later.' },
 		);
 		this.name = 'JobTimeoutError';
 		this.jobId = jobId;

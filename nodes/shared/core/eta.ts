@@ -1,9 +1,10 @@
 // Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
 
 /**
- * Estimates when a job reaches 100 % from how fast its progress has moved so far. Visionatrix
- * progress grows roughly linearly with sampler steps, so the average rate since the first
- * non-zero reading is a fair guess, and it gets better the longer the job runs.
+ * Estimates when a job reaches 100 % from how fast its progress has moved so far. Progress of an
+ * image job grows roughly linearly with sampler steps, so the average rate since the first
+ * non-zero reading is a fair guess, and it gets better the longer the job runs. How much earlier
+ * than this a backend may jump to 100 % is its adapter's `polling.earlyFinishShare`.
  */
 export class ProgressEstimator {
 	private first?: { atMs: number; percent: number };

@@ -34,17 +34,36 @@ export function fetchTransport(options: FetchTransportOptions = {}): Transport {
 				// cross-origin redirect, and the user would see a baffling 401.
 				redirect: 'manual',
 			});
-			const body = new Uint8Array(await response.arrayBuffer());
 			const responseHeaders: Record<string, string> = {};
 			response.headers.forEach((value, name) => {
 				responseHeaders[name.toLowerCase()] = value;
 			});
+			if (request.responseType === 'stream' && response.ok && response.body) {
+				return { status: response.status, headers: responseHeaders, body: new Uint8Array(0), stream: streamOf(response.body, request.signal) };
+			}
+			const body = new Uint8Array(await response.arrayBuffer());
 			return { status: response.status, headers: responseHeaders, body };
 		} catch (error) {
 			if (request.signal?.aborted) throw error;
 			throw connectionErrorFrom(error);
 		}
 	};
+}
+
+/** A response body read chunk by chunk; a failure mid-way is a ConnectionError like any other. */
+async function* streamOf(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
+	const reader = body.getReader();
+	try {
+		for (;;) {
+			const chunk = await reader.read().catch((error: unknown) => {
+				throw signal?.aborted ? error : connectionErrorFrom(error);
+			});
+			if (chunk.done) return;
+			yield chunk.value;
+		}
+	} finally {
+		reader.releaseLock();
+	}
 }
 
 function base64(text: string): string {

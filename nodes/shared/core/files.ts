@@ -2,11 +2,40 @@
 import type { TransportResponse } from './http.ts';
 import { headerValue } from './http.ts';
 
-/** A downloaded result, ready to become n8n binary data or a file on disk. */
+/** A file held in memory: an input to upload, or a small download. */
 export interface DownloadedFile {
 	data: Uint8Array;
 	fileName: string;
 	mimeType: string;
+}
+
+/**
+ * A result being downloaded: its bytes arrive through `stream`, to be read once, straight into
+ * n8n's binary store or a file on disk, so a large video costs little more than a buffer.
+ */
+export interface StreamedFile {
+	stream: AsyncIterable<Uint8Array>;
+	fileName: string;
+	mimeType: string;
+	/** From Content-Length, when the server sent one. */
+	size?: number;
+}
+
+/** Reads a streamed file whole (for small files and tests). */
+export async function readAll(file: Pick<StreamedFile, 'stream'>): Promise<Uint8Array> {
+	const chunks: Uint8Array[] = [];
+	let length = 0;
+	for await (const chunk of file.stream) {
+		chunks.push(chunk);
+		length += chunk.byteLength;
+	}
+	const whole = new Uint8Array(length);
+	let at = 0;
+	for (const chunk of chunks) {
+		whole.set(chunk, at);
+		at += chunk.byteLength;
+	}
+	return whole;
 }
 
 const MIME_BY_EXTENSION: Record<string, string> = {
@@ -73,11 +102,30 @@ export function safeFileName(name: string): string {
 	return cleaned || 'file';
 }
 
-export function downloadedFile(response: TransportResponse, fallbackName: string, fallbackMime?: string): DownloadedFile {
+/** The name and type of a downloaded file, from its headers, its name's extension and the caller's fallbacks. */
+function fileInfo(response: TransportResponse, fallbackName: string, fallbackMime?: string): { fileName: string; mimeType: string } {
 	const fileName = fileNameFromContentDisposition(headerValue(response.headers, 'content-disposition')) ?? fallbackName;
 	const served = headerValue(response.headers, 'content-type')?.split(';')[0].trim();
 	// The extension decides: servers guess Content-Type from the host's mime table and fall back
 	// to text/plain for files they do not know (Visionatrix does this for .webp, .flac, .glb).
 	const mimeType = mimeTypeFromFileName(fileName) ?? fallbackMime ?? served ?? 'application/octet-stream';
-	return { data: response.body, fileName, mimeType };
+	return { fileName, mimeType };
+}
+
+export function downloadedFile(response: TransportResponse, fallbackName: string, fallbackMime?: string): DownloadedFile {
+	return { data: response.body, ...fileInfo(response, fallbackName, fallbackMime) };
+}
+
+/** A download answered with `responseType: 'stream'` (a transport that buffered anyway gives one chunk). */
+export function streamedFile(response: TransportResponse, fallbackName: string, fallbackMime?: string): StreamedFile {
+	const length = Number(headerValue(response.headers, 'content-length'));
+	return {
+		stream: response.stream ?? oneChunk(response.body),
+		size: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
+		...fileInfo(response, fallbackName, fallbackMime),
+	};
+}
+
+async function* oneChunk(bytes: Uint8Array): AsyncIterable<Uint8Array> {
+	yield bytes;
 }

@@ -16,13 +16,18 @@ export interface TransportRequest {
 	 * Stop), or a job could be left running that nobody knows of. Only `timeoutMs` ends it.
 	 */
 	mustFinish?: boolean;
+	/** `stream`: a 2xx answer's body is handed over as it arrives (`TransportResponse.stream`), not buffered. */
+	responseType?: 'bytes' | 'stream';
 }
 
 export interface TransportResponse {
 	status: number;
 	/** Header names in lower case. */
 	headers: Record<string, string>;
+	/** The body; empty when it is streamed. */
 	body: Uint8Array;
+	/** For `responseType: 'stream'` and a 2xx status: the body, to be read once. Error bodies are always buffered. */
+	stream?: AsyncIterable<Uint8Array>;
 }
 
 /**
@@ -61,6 +66,8 @@ export interface ApiRequest {
 	mustFinish?: boolean;
 	/** Clean-up sent after the caller's limit ran out: bounded by its own `timeoutMs`, not the client's deadline. */
 	ignoresDeadline?: boolean;
+	/** See `TransportRequest.responseType`. */
+	responseType?: 'bytes' | 'stream';
 }
 
 export function toFormData(parts: FormPart[]): FormData {

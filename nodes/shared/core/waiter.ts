@@ -13,6 +13,8 @@ import {
 	GenflowsError,
 } from './errors.ts';
 import { ProgressEstimator } from './eta.ts';
+import type { JobAdapter } from './job.ts';
+import { jobLabel } from './job.ts';
 
 export type JobPhase = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -45,8 +47,8 @@ export interface PollingPlan {
 	/** Poll after this share of the time left until the earliest likely finish. */
 	etaFraction: number;
 	/**
-	 * How much sooner than the linear estimate a job may end, as a share of the time it has run.
-	 * Visionatrix jumps to 100 % from wherever the last sampler step left it (often 80-95 %).
+	 * How much sooner than the linear estimate a job may end, as a share of the time it has run
+	 * (a backend whose progress jumps to 100 % from 80-95 % sets it in its adapter's `polling`).
 	 */
 	earlyFinishShare: number;
 	/** Polling interval near the end, as a share of the time the job has run (between min and denseMaxMs). */
@@ -152,6 +154,38 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 	} finally {
 		unsubscribe?.();
 	}
+}
+
+export interface WaitOptions<Job> {
+	env: Env;
+	timeoutMs: number;
+	/** The limit to name in a timeout message when `timeoutMs` is what was left of a longer one. */
+	limitMs?: number;
+	signal?: AbortSignal;
+	onProgress?(progress: WaitProgress, job: Job): void;
+	plan?: Partial<PollingPlan>;
+	/** Cancel the job on the server when the wait is aborted or times out (default true, where the adapter can). */
+	cancelOnStop?: boolean;
+}
+
+/** Waits for one job of a provider, through its adapter: its label, reads, cancel, push channel and tuning. */
+export function waitFor<Job>(adapter: JobAdapter<Job>, id: string, options: WaitOptions<Job>): Promise<Job> {
+	const cancel = adapter.cancel;
+	const subscribe = adapter.subscribe;
+	return waitForJob<Job>({
+		label: jobLabel(adapter, id),
+		jobId: id,
+		env: options.env,
+		read: (signal) => adapter.read(id, signal),
+		status: (job) => adapter.status(job),
+		timeoutMs: options.timeoutMs,
+		limitMs: options.limitMs,
+		signal: options.signal,
+		onProgress: options.onProgress,
+		cancel: options.cancelOnStop === false || !cancel ? undefined : () => cancel.call(adapter, id),
+		subscribe: subscribe ? (wake) => subscribe.call(adapter, id, wake) : undefined,
+		plan: { ...adapter.polling, ...options.plan },
+	});
 }
 
 /**

@@ -1,12 +1,27 @@
 import type { IBinaryData, IExecuteFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { InputError } from '../core/errors.ts';
-import type { DownloadedFile } from '../core/files.ts';
+import type { DownloadedFile, StreamedFile } from '../core/files.ts';
+import { readAll } from '../core/files.ts';
 
-/** Hands a downloaded file to n8n's binary-data service (memory, filesystem or S3 mode). */
-export function toBinaryData(context: IExecuteFunctions | IPollFunctions | IWebhookFunctions, file: DownloadedFile): Promise<IBinaryData> {
-	const buffer = Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength);
-	return context.helpers.prepareBinaryData(buffer, file.fileName, file.mimeType);
+/**
+ * Hands a downloaded file to n8n's binary-data service. A stream from n8n's request helper (a Node
+ * Readable) goes in as it is, so filesystem and S3 modes write it out without holding it whole;
+ * any other stream is gathered first (n8n takes only a Buffer or a Readable).
+ */
+export async function toBinaryData(context: IExecuteFunctions | IPollFunctions | IWebhookFunctions, file: StreamedFile | DownloadedFile): Promise<IBinaryData> {
+	let data: BinaryInput;
+	if ('data' in file) data = bufferOf(file.data);
+	else if (typeof (file.stream as { pipe?: unknown }).pipe === 'function') data = file.stream as unknown as BinaryInput;
+	else data = bufferOf(await readAll(file));
+	return await context.helpers.prepareBinaryData(data, file.fileName, file.mimeType);
+}
+
+/** What prepareBinaryData takes: a Buffer or a Node Readable. */
+type BinaryInput = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+function bufferOf(bytes: Uint8Array): Buffer {
+	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Reads a binary field of an input item; a missing field is an InputError naming `parameter`. */

@@ -2,6 +2,7 @@ import * as workflow from 'n8n-workflow';
 import type { Logger as N8nLogger } from 'n8n-workflow';
 
 import type { Env, Logger } from '../core/env.ts';
+import { standardSocket } from '../core/sockets.ts';
 import type { N8nTransportOptions, RequestContext } from './transport.ts';
 import { n8nTransport } from './transport.ts';
 
@@ -19,6 +20,8 @@ export function n8nEnv(context: RequestContext, credentialType: string, options:
 		sleep: hostSleep,
 		now: () => Date.now(),
 		logger: loggerFrom(context.logger),
+		// n8n 2.41 runs on Node 24, whose global WebSocket is undici's.
+		openSocket: standardSocket(),
 	};
 }
 

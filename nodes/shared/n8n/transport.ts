@@ -1,9 +1,9 @@
 // The one way out to the network from n8n: every core request goes through the credential's
-// authentication and n8n's proxy and SSRF settings, via httpRequestWithAuthentication (or, for
-// the few requests that must outlive Stop, the plain request helper; see below).
+// authentication and n8n's proxy and SSRF settings, via httpRequestWithAuthentication.
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { connectionErrorFrom } from '../core/errors.ts';
+import { readAll } from '../core/files.ts';
 import type { Transport, TransportRequest, TransportResponse } from '../core/http.ts';
 
 export type RequestContext = IExecuteFunctions | IPollFunctions | ILoadOptionsFunctions | IWebhookFunctions;
@@ -16,8 +16,6 @@ interface FullResponse {
 
 export interface N8nTransportOptions {
 	skipSslCertificateValidation?: boolean;
-	/** The credential type's own `authenticate`, for requests that must finish despite Stop (see below). */
-	authenticate?: (requestOptions: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 }
 
 export function n8nTransport(context: RequestContext, credentialType: string, options: N8nTransportOptions = {}): Transport {
@@ -28,7 +26,8 @@ export function n8nTransport(context: RequestContext, credentialType: string, op
 			url: request.url,
 			headers,
 			body,
-			encoding: 'arraybuffer',
+			// A streamed download goes to n8n's binary store as it arrives (see binary.ts).
+			encoding: request.responseType === 'stream' ? 'stream' : 'arraybuffer',
 			json: false,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
@@ -41,19 +40,33 @@ export function n8nTransport(context: RequestContext, credentialType: string, op
 		let response: FullResponse;
 		try {
 			// n8n 2.x's httpRequestWithAuthentication swaps the request's signal for the execution's
-			// cancel signal, so Stop would cut a job submission or its cleanup short. Those go through
-			// the plain request helper (same proxy and SSRF rules) with the credential applied here.
-			response = (
-				request.mustFinish && options.authenticate
-					? await context.helpers.httpRequest(await options.authenticate(requestOptions))
-					: await context.helpers.httpRequestWithAuthentication.call(context, credentialType, requestOptions)
-			) as FullResponse;
+			// cancel signal whenever the context it runs on has one, so Stop would cut a job submission
+			// or its clean-up short. Those are sent on a view of the context without that signal; n8n
+			// still applies the credential (a static one, or a token from preAuthentication, renewed on
+			// a 401) and its proxy and SSRF rules.
+			const on = request.mustFinish ? withoutExecutionCancelSignal(context) : context;
+			response = (await context.helpers.httpRequestWithAuthentication.call(on, credentialType, requestOptions)) as FullResponse;
 		} catch (error) {
 			if (request.signal?.aborted) throw error;
 			throw connectionErrorFrom(error);
 		}
+		if (request.responseType === 'stream') return await streamedResponse(response);
 		return toTransportResponse(response);
 	};
+}
+
+/** A 2xx body stays a stream; an error body is read whole, for its message. */
+async function streamedResponse(response: FullResponse): Promise<TransportResponse> {
+	const stream = response.body as AsyncIterable<Uint8Array>;
+	const ok = response.statusCode >= 200 && response.statusCode < 300;
+	const body = ok || !stream || typeof stream[Symbol.asyncIterator] !== 'function' ? response.body : await readAll({ stream });
+	const converted = toTransportResponse({ ...response, body: ok ? undefined : body });
+	return ok ? { ...converted, stream } : converted;
+}
+
+/** The context as n8n's request helpers see it, but with no execution cancel signal to swap in. */
+function withoutExecutionCancelSignal(context: RequestContext): RequestContext {
+	return new Proxy(context, { has: (target, key) => key !== 'getExecutionCancelSignal' && Reflect.has(target, key) });
 }
 
 /**

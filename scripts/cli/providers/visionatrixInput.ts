@@ -1,10 +1,10 @@
 // Turns `run`'s options into the core's TaskInput. The core checks the values against the flow
 // (names, types, ranges) and names the input in its error; this only gathers them.
 import type { FileInput, FlowInputValue, TaskInput } from '../../../nodes/shared/providers/visionatrix/taskInput.ts';
+import type { CliRuntime } from '../../runtime/cliRuntime.ts';
 import type { ParsedArgs } from '../args.ts';
 import { keyValue, wholeNumberArg } from '../args.ts';
 import { readValuesFile, uploadFromPath } from '../inputFiles.ts';
-import type { CliRuntime } from '../runtime.ts';
 
 export async function taskInputFromArgs(runtime: CliRuntime, args: ParsedArgs): Promise<TaskInput> {
 	const inputsPath = args.values.get('inputs');

@@ -1,18 +1,47 @@
-// Where test/e2e/setup/install-n8n.sh put Node 24, n8n and redis-server.
+// Where test/e2e/setup/install-n8n.sh put Node 24, n8n, redis-server and chromium, and a way to
+// run that script (npm start does, before it starts n8n).
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface E2eInstall {
 	node: string;
 	n8n: string;
 	n8nVersion: string;
+	/** "" when not installed (install-n8n.sh --for=start skips it). */
 	redisServer: string;
+	/** Debian's chromium for the browser test; "" or absent when not installed. */
+	chromium?: string;
 }
 
-export const PROJECT_ROOT = resolve(__dirname, '../../..');
+/** The checkout: the folder with this package's package.json, found upwards from here (also from .build/). */
+function findProjectRoot(from: string): string {
+	for (let folder = from; ; folder = dirname(folder)) {
+		const manifest = join(folder, 'package.json');
+		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'n8n-nodes-genflows') return folder;
+		if (dirname(folder) === folder) throw new Error(`no n8n-nodes-genflows checkout above ${from}`);
+	}
+}
+
+export const PROJECT_ROOT = findProjectRoot(__dirname);
+
+function e2eHome(): string {
+	return process.env.GENFLOWS_E2E_HOME ?? join(PROJECT_ROOT, '.n8n-e2e');
+}
+
+/** Runs test/e2e/setup/install-n8n.sh (a second run takes about a second); its progress goes to stderr. */
+export async function runInstallScript(purpose: 'test' | 'start'): Promise<void> {
+	const script = join(PROJECT_ROOT, 'test', 'e2e', 'setup', 'install-n8n.sh');
+	const child = spawn('bash', [script, `--for=${purpose}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+	const code = await new Promise<number | null>((resolveCode, reject) => {
+		child.once('error', reject);
+		child.once('exit', resolveCode);
+	});
+	if (code !== 0) throw new Error(`${script} --for=${purpose} failed (exit ${code})`);
+}
 
 export function e2eInstall(): E2eInstall {
-	const home = process.env.GENFLOWS_E2E_HOME ?? join(PROJECT_ROOT, '.n8n-e2e');
+	const home = e2eHome();
 	const pathsFile = join(home, 'paths.json');
 	if (!existsSync(pathsFile)) {
 		throw new Error(`${pathsFile} is missing: run "bash test/e2e/setup/install-n8n.sh" first (npm run test:e2e does)`);

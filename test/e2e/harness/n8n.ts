@@ -3,14 +3,16 @@
 // `n8n worker` processes for everything that needs a server.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import type { E2eInstall } from './install.ts';
 import { PROJECT_ROOT, e2eInstall } from './install.ts';
 import { eventually } from '../../helpers/eventually.ts';
+import { removeAfterPassingFile } from './cleanup.ts';
 import { freePort } from './ports.ts';
+import { stopProcessGroup } from './processes.ts';
 
 export const PACKAGE_NAME = 'n8n-nodes-genflows';
 
@@ -44,6 +46,22 @@ export interface StartOptions {
 	/** `main` runs `n8n start`, `worker` runs `n8n worker` (queue mode). */
 	role?: 'main' | 'worker';
 	env?: Record<string, string>;
+	/**
+	 * In its own process group, so that a Ctrl-C in the terminal reaches only the caller, which
+	 * then stops n8n and every process n8n started (task runners) as one group.
+	 */
+	detached?: boolean;
+	/** How long n8n may take to answer its readiness check (default 60 s; a first start migrates the database). */
+	readyTimeoutMs?: number;
+	/** Called as soon as the process exists, before it is ready: whoever may have to stop it early. */
+	onSpawn?: (running: RunningN8n) => void;
+}
+
+export interface N8nHomeOptions {
+	port?: number;
+	brokerPort?: number;
+	/** Overrides the defaults below; `undefined` removes a default (e.g. the fixed encryption key). */
+	env?: Record<string, string | undefined>;
 }
 
 const OWNER = { email: 'e2e@genflows.test', firstName: 'E2E', lastName: 'Owner', password: 'E2e-password-1' };
@@ -56,7 +74,7 @@ export class N8nHome {
 	readonly port: number;
 	private readonly baseEnv: Record<string, string>;
 
-	private constructor(install: E2eInstall, userFolder: string, port: number, brokerPort: number, env: Record<string, string>) {
+	private constructor(install: E2eInstall, userFolder: string, port: number, brokerPort: number, env: Record<string, string | undefined>) {
 		this.install = install;
 		this.userFolder = userFolder;
 		this.filesFolder = join(userFolder, 'files');
@@ -66,7 +84,7 @@ export class N8nHome {
 		// jest sets NODE_ENV=test, which n8n reads; a user's n8n never sees it.
 		delete inherited.NODE_ENV;
 		delete inherited.NODE_OPTIONS;
-		this.baseEnv = {
+		const merged: Record<string, string | undefined> = {
 			...inherited,
 			PATH: `${dirname(install.node)}:${inherited.PATH ?? ''}`,
 			N8N_USER_FOLDER: userFolder,
@@ -88,16 +106,26 @@ export class N8nHome {
 			N8N_RESTRICT_FILE_ACCESS_TO: this.filesFolder,
 			...env,
 		};
+		this.baseEnv = Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
 	}
 
-	/** A fresh user folder with the built package linked where n8n finds installed community packages. */
+	/**
+	 * A fresh temporary user folder with the built package linked in. It is removed when the test
+	 * file that made it passes, and kept (with the n8n logs in it) when the file fails.
+	 */
 	static async create(env: Record<string, string> = {}): Promise<N8nHome> {
-		const install = e2eInstall();
 		const userFolder = mkdtempSync(join(tmpdir(), 'genflows-e2e-'));
-		const nodesFolder = join(userFolder, '.n8n', 'nodes', 'node_modules');
-		mkdirSync(nodesFolder, { recursive: true });
-		symlinkSync(PROJECT_ROOT, join(nodesFolder, PACKAGE_NAME));
-		return new N8nHome(install, userFolder, await freePort(), await freePort(), env);
+		removeAfterPassingFile(userFolder);
+		return await N8nHome.at(userFolder, { env });
+	}
+
+	/** A user folder that is kept (`npm start`'s state): created on first use, reused afterwards. */
+	static async at(userFolder: string, options: N8nHomeOptions = {}): Promise<N8nHome> {
+		const install = e2eInstall();
+		linkPackage(userFolder);
+		const port = options.port ?? (await freePort());
+		const brokerPort = options.brokerPort ?? (await freePort());
+		return new N8nHome(install, userFolder, port, brokerPort, options.env ?? {});
 	}
 
 	get baseUrl(): string {
@@ -108,9 +136,9 @@ export class N8nHome {
 		return { ...this.baseEnv, ...extra };
 	}
 
-	spawnN8n(args: string[], extraEnv: Record<string, string> = {}): ChildProcess {
+	spawnN8n(args: string[], extraEnv: Record<string, string> = {}, detached = false): ChildProcess {
 		// cwd is the user folder: n8n reads a `.env` from its working directory.
-		return spawn(this.install.node, [this.install.n8n, ...args], { cwd: this.userFolder, env: this.env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+		return spawn(this.install.node, [this.install.n8n, ...args], { cwd: this.userFolder, env: this.env(extraEnv), stdio: ['ignore', 'pipe', 'pipe'], detached });
 	}
 
 	async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
@@ -126,9 +154,14 @@ export class N8nHome {
 		return result;
 	}
 
+	/** Imports (or, for an id that exists, updates) credentials; the plain-text file is removed afterwards. */
 	async importCredentials(credentials: unknown[]): Promise<void> {
 		const file = this.writeJson(`credentials-${Date.now()}.json`, credentials);
-		await this.cliOk(['import:credentials', `--input=${file}`]);
+		try {
+			await this.cliOk(['import:credentials', `--input=${file}`]);
+		} finally {
+			rmSync(file, { force: true });
+		}
 	}
 
 	/** Imports and, with `publish`, marks the workflows to be activated at the next `n8n start`. */
@@ -136,7 +169,11 @@ export class N8nHome {
 		const folder = join(this.userFolder, `workflows-${Date.now()}`);
 		mkdirSync(folder);
 		workflows.forEach((workflow, index) => writeFileSync(join(folder, `${index}.json`), JSON.stringify(workflow)));
-		await this.cliOk(['import:workflow', '--separate', `--input=${folder}`]);
+		try {
+			await this.cliOk(['import:workflow', '--separate', `--input=${folder}`]);
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
 		if (options.publish) {
 			for (const workflow of workflows) await this.cliOk(['publish:workflow', `--id=${workflow.id}`]);
 		}
@@ -164,11 +201,19 @@ export class N8nHome {
 			});
 			readinessUrl = `http://127.0.0.1:${healthPort}/healthz/readiness`;
 		}
-		const child = this.spawnN8n([role === 'main' ? 'start' : 'worker'], env);
+		const child = this.spawnN8n([role === 'main' ? 'start' : 'worker'], env, options.detached);
 		// Also on disk, for reading after a failed run: <user folder>/logs/<role>-<pid>.log
 		const logFile = join(this.userFolder, 'logs', `${role}-${child.pid}.log`);
-		const running = new RunningN8n(this, child, collectOutput(child, logFile));
-		await running.waitUntilReady(readinessUrl);
+		const running = new RunningN8n(this, child, collectOutput(child, logFile), logFile, options.detached ?? false);
+		options.onSpawn?.(running);
+		let ready = false;
+		try {
+			await running.waitUntilReady(readinessUrl, options.readyTimeoutMs);
+			ready = true;
+		} finally {
+			// An n8n that never got ready is not left running.
+			if (!ready) await running.stop();
+		}
 		return running;
 	}
 
@@ -195,8 +240,14 @@ export class RunningN8n {
 		readonly home: N8nHome,
 		readonly process: ChildProcess,
 		private readonly output: { read(): { stdout: string; stderr: string } },
+		readonly logFile: string,
+		private readonly ownGroup = false,
 	) {
 		process.once('exit', () => (this.exited = true));
+	}
+
+	get hasExited(): boolean {
+		return this.exited;
 	}
 
 	get logs(): string {
@@ -204,7 +255,7 @@ export class RunningN8n {
 		return `${stdout}\n${stderr}`;
 	}
 
-	async waitUntilReady(url: string): Promise<void> {
+	async waitUntilReady(url: string, timeoutMs = 60_000): Promise<void> {
 		await eventually(
 			`n8n to answer ${url}`,
 			async () => {
@@ -212,7 +263,7 @@ export class RunningN8n {
 				const response = await fetch(url).catch(() => undefined);
 				return response?.ok ? true : undefined;
 			},
-			60_000,
+			timeoutMs,
 		);
 	}
 
@@ -291,6 +342,7 @@ export class RunningN8n {
 	}
 
 	async stop(): Promise<void> {
+		if (this.ownGroup) return await stopProcessGroup(this.process);
 		if (this.exited) return;
 		const exited = new Promise((resolveExit) => this.process.once('exit', resolveExit));
 		this.process.kill('SIGTERM');
@@ -312,6 +364,14 @@ export function executionJsonFrom(stdout: string): string | undefined {
 	const start = lines.indexOf('{');
 	const end = lines.lastIndexOf('}');
 	return start >= 0 && end > start ? lines.slice(start, end + 1).join('\n') : undefined;
+}
+
+/** Links the built package where n8n finds installed community packages, once per user folder. */
+function linkPackage(userFolder: string): void {
+	const nodesFolder = join(userFolder, '.n8n', 'nodes', 'node_modules');
+	mkdirSync(nodesFolder, { recursive: true });
+	const link = join(nodesFolder, PACKAGE_NAME);
+	if (!lstatSync(link, { throwIfNoEntry: false })) symlinkSync(PROJECT_ROOT, link);
 }
 
 function collectOutput(child: ChildProcess, logFile?: string): { read(): { stdout: string; stderr: string } } {

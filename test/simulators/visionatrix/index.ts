@@ -1,9 +1,7 @@
 // A Visionatrix 2.x server simulator for tests: real HTTP on 127.0.0.1, behaviour read from the
 // server's source (see the project's Visionatrix reference notes). Node built-ins only.
-import type { AddressInfo } from 'node:net';
-
 import fixtureFlows from '../../fixtures/visionatrix/flows-installed.json';
-import { FaultList } from './faults.ts';
+import { FaultList } from '../shared/faults.ts';
 import { createSimServer } from './server.ts';
 import type { FlowInputParam, SimFlow } from './state.ts';
 import { Engine } from './state.ts';
@@ -80,7 +78,7 @@ export async function startVisionatrixSimulator(options: VisionatrixSimulatorOpt
 	});
 	const faults = new FaultList();
 	const requests: RequestRecord[] = [];
-	const { server, closeTimers } = createSimServer({
+	const http = createSimServer({
 		engine,
 		flowsJson,
 		flows,
@@ -90,16 +88,8 @@ export async function startVisionatrixSimulator(options: VisionatrixSimulatorOpt
 		faults,
 		requests,
 	});
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			server.off('error', reject);
-			resolve();
-		});
-	});
-	const { port } = server.address() as AddressInfo;
+	const url = await http.listen();
 
-	let closing: Promise<void> | undefined;
 	const taskOrThrow = (id: number) => {
 		const task = engine.tasks.get(id) ?? engine.deletedTasks.get(id);
 		if (!task) throw new Error(`Visionatrix simulator: no task ${id}.`);
@@ -107,18 +97,13 @@ export async function startVisionatrixSimulator(options: VisionatrixSimulatorOpt
 	};
 
 	return {
-		url: `http://127.0.0.1:${port}`,
+		url,
 		faults,
 		requests,
 		webhookPosts: engine.webhookPosts,
 		close() {
-			closing ??= new Promise<void>((resolve) => {
-				engine.close();
-				closeTimers();
-				server.close(() => resolve());
-				server.closeAllConnections();
-			});
-			return closing;
+			engine.close();
+			return http.close();
 		},
 		tasks: (): SimTask[] => [...engine.tasks.values()].sort((a, b) => a.id - b.id).map((task) => engine.snapshot(task)),
 		task: (id: number): SimTask | undefined => {

@@ -1,22 +1,17 @@
 // HTTP side of the simulator: auth middleware, routes under /vapi, FastAPI-style answers, faults.
-import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { createServer } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+
+import type { FaultList } from '../shared/faults.ts';
+import type { Reply, SimHttpServer, SimRequest } from '../shared/httpShell.ts';
+import { createSimHttpServer } from '../shared/httpShell.ts';
 
 import type { UserInfo } from './create.ts';
 import { createTasks } from './create.ts';
 import { HttpError, ParamReader, UncaughtError, ValidationFailed, errors, pyJson } from './fastapi.ts';
-import type { FaultList } from './faults.ts';
-import { faultReply } from './faults.ts';
 import { buildZip, contentDisposition, contentTypeFor, downloadName, fileHeaders } from './files.ts';
 import { renderDetails, renderShort } from './render.ts';
 import type { Engine, InternalTask, SimFlow } from './state.ts';
 import type { OutputSpec, RequestRecord, SimUser } from './types.ts';
-
-export interface Reply {
-	status: number;
-	headers: Record<string, string>;
-	body: Buffer | string | null;
-}
 
 export interface ServerConfig {
 	engine: Engine;
@@ -74,9 +69,10 @@ function safeDecode(path: string): string {
 	}
 }
 
-export function createSimServer(config: ServerConfig): { server: Server; closeTimers(): void } {
+export type { Reply } from '../shared/httpShell.ts';
+
+export function createSimServer(config: ServerConfig): SimHttpServer {
 	const { engine } = config;
-	const delays = new Set<NodeJS.Timeout>();
 
 	const own = (ctx: RouteContext, id: number): InternalTask => {
 		const task = engine.tasks.get(id);
@@ -349,7 +345,7 @@ export function createSimServer(config: ServerConfig): { server: Server; closeTi
 		};
 	}
 
-	async function handle(method: string, path: string, query: Map<string, string>, headers: IncomingHttpHeaders, body: Buffer, record: RequestRecord): Promise<Reply> {
+	async function handle({ method, path, query, headers, body, record }: SimRequest): Promise<Reply> {
 		const user = authenticate(headers);
 		if (!user) return { status: 401, headers: { 'www-authenticate': 'Basic' }, body: 'Not authenticated' };
 		record.user = user.user_id;
@@ -372,90 +368,5 @@ export function createSimServer(config: ServerConfig): { server: Server; closeTi
 		return routeMethod === 'GET' ? detail(404, 'Not Found') : detail(405, 'Method Not Allowed');
 	}
 
-	function readBody(req: IncomingMessage): Promise<Buffer> {
-		return new Promise((resolve, reject) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => resolve(Buffer.concat(chunks)));
-			req.on('error', reject);
-			req.on('close', () => {
-				if (!req.complete) reject(new Error('request aborted'));
-			});
-		});
-	}
-
-	function send(res: ServerResponse, record: RequestRecord, reply: Reply): void {
-		if (res.writableEnded || res.destroyed) return;
-		res.statusCode = reply.status;
-		res.setHeader('server', 'uvicorn');
-		for (const [name, value] of Object.entries(reply.headers)) res.setHeader(name, value);
-		record.status = reply.status;
-		if (reply.body === null) {
-			res.end();
-			return;
-		}
-		const bytes = typeof reply.body === 'string' ? Buffer.from(reply.body, 'utf8') : reply.body;
-		if (!res.hasHeader('content-length')) res.setHeader('content-length', String(bytes.length));
-		res.end(bytes);
-	}
-
-	const server = createServer((req, res) => {
-		void (async () => {
-			const method = (req.method ?? 'GET').toUpperCase();
-			const url = req.url ?? '/';
-			const queryAt = url.indexOf('?');
-			const path = queryAt >= 0 ? url.slice(0, queryAt) : url;
-			const query = new Map<string, string>();
-			for (const [key, value] of new URLSearchParams(queryAt >= 0 ? url.slice(queryAt + 1) : '')) query.set(key, value);
-			const record: RequestRecord = { method, path, query: Object.fromEntries(query), at: Date.now(), status: 0 };
-			config.requests.push(record);
-
-			const fault = config.faults.take(method, path);
-			if (fault) record.fault = fault.kind;
-			if (fault?.kind === 'drop-before') {
-				req.socket.destroy();
-				return;
-			}
-			let body: Buffer;
-			try {
-				body = await readBody(req);
-			} catch {
-				return;
-			}
-			const replaced = fault ? faultReply(fault) : undefined;
-			if (replaced) {
-				send(res, record, replaced);
-				return;
-			}
-			if (fault?.kind === 'slow') {
-				await new Promise<void>((resolve) => {
-					const timer = setTimeout(() => {
-						delays.delete(timer);
-						resolve();
-					}, fault.delayMs);
-					delays.add(timer);
-				});
-			}
-			const reply = await handle(method, path, query, req.headers, body, record);
-			if (fault?.kind === 'drop-after') {
-				req.socket.destroy();
-				return;
-			}
-			send(res, record, reply);
-		})().catch((error: unknown) => {
-			console.error('[visionatrix simulator] request failed:', error);
-			if (!res.headersSent && !res.destroyed) {
-				res.statusCode = 500;
-				res.end('Internal Server Error');
-			}
-		});
-	});
-
-	return {
-		server,
-		closeTimers: () => {
-			for (const timer of delays) clearTimeout(timer);
-			delays.clear();
-		},
-	};
+	return createSimHttpServer({ name: 'visionatrix simulator', serverHeader: 'uvicorn', faults: config.faults, requests: config.requests, handle });
 }

@@ -1,3 +1,7 @@
+import type { Faults, RequestRecord } from '../shared/types.ts';
+
+export type { Fault, FaultRule, Faults, RequestRecord } from '../shared/types.ts';
+
 // Public types of the Visionatrix simulator.
 
 export interface SimUser {
@@ -39,22 +43,6 @@ export interface VisionatrixSimulatorOptions {
 	failWhen?: (flow: string, inputs: Record<string, unknown>) => string | undefined;
 	/** .webp/.flac/.glb served as "text/plain; charset=utf-8" like a host without /etc/mime.types (default true). */
 	hostLacksMimeTypes?: boolean;
-}
-
-export interface RequestRecord {
-	method: string;
-	/** Without the query string, as received (not percent-decoded). */
-	path: string;
-	/** Last value of each query key. */
-	query: Record<string, string>;
-	/** Date.now() when the request arrived. */
-	at: number;
-	/** Status sent; 0 while unanswered or when the socket was dropped. */
-	status: number;
-	/** The authenticated user, when the request got past auth. */
-	user?: string;
-	/** Kind of the fault applied to it, if any. */
-	fault?: string;
 }
 
 export interface WebhookPost {
@@ -116,31 +104,6 @@ export interface SimTask {
 	customWorker: string | null;
 	hidden: boolean;
 	restarts: number;
-}
-
-export type Fault =
-	| { kind: 'status'; status: number; body?: string; contentType?: string }
-	| { kind: 'rate-limit'; retryAfterSeconds: number }
-	| { kind: 'drop-before' }
-	| { kind: 'drop-after' }
-	| { kind: 'slow'; delayMs: number }
-	| { kind: 'malformed-json' };
-
-export interface FaultRule {
-	/** Any method when omitted (case-insensitive). */
-	method?: string;
-	/** Any path when omitted; compared with the path without its query string. */
-	pathPrefix?: string;
-	/** Default 1. */
-	times?: number;
-	fault: Fault;
-}
-
-export interface Faults {
-	add(rule: FaultRule): void;
-	clear(): void;
-	/** Rules that still have uses left. */
-	pending(): FaultRule[];
 }
 
 export interface VisionatrixSimulator {

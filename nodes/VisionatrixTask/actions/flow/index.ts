@@ -1,8 +1,10 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
+import type { Operations } from '../../../shared/n8n/router.ts';
 import * as getMany from './getMany.operation.ts';
 
-export const operations = { getMany };
+export const operations: Operations<Visionatrix> = { getMany };
 
 export const description: INodeProperties[] = [
 	{

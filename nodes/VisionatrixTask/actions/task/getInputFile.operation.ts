@@ -2,10 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
+import type { ItemContext } from '../../../shared/n8n/router.ts';
 import { toBinaryData } from '../../../shared/n8n/binary.ts';
-import { binaryPropertyName, readTaskId } from '../../readParameters.ts';
-import { cancelSignalOf } from '../../../shared/n8n/env.ts';
-import { binaryPropertyField, taskIdField } from '../../descriptions.ts';
+import { readTaskId } from '../../readParameters.ts';
+import { binaryPropertyField, binaryPropertyName } from '../../../shared/n8n/fields.ts';
+import { taskIdField } from '../../descriptions.ts';
 
 const properties: INodeProperties[] = [
 	taskIdField,
@@ -22,11 +23,11 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['getInputFile'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, { itemIndex, client: visionatrix, signal }: ItemContext<Visionatrix>): Promise<INodeExecutionData[]> {
 	const taskId = readTaskId(this, itemIndex);
 	const inputIndex = this.getNodeParameter('inputIndex', itemIndex, 0) as number;
 	const binaryProperty = binaryPropertyName(this.getNodeParameter('binaryPropertyName', itemIndex, 'data'));
-	const file = await visionatrix.getInputFile(taskId, inputIndex, cancelSignalOf(this));
+	const file = await visionatrix.getInputFile(taskId, inputIndex, signal);
 	return [
 		{
 			json: { task_id: taskId, inputIndex, fileName: file.fileName, mimeType: file.mimeType, fileSize: file.data.byteLength },

@@ -2,27 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
-import { cancelSignalOf } from '../../../shared/n8n/env.ts';
-import { taskJson } from '../../../shared/n8n/visionatrix.ts';
+import type { ItemContext } from '../../../shared/n8n/router.ts';
+import { taskJson } from '../../client.ts';
+import { returnAllFields } from '../../../shared/n8n/fields.ts';
 import { groupScopeField, includeWorkflowField } from '../../descriptions.ts';
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		default: 50,
-		typeOptions: { minValue: 1 },
-		displayOptions: { show: { returnAll: [false] } },
-		description: 'Max number of results to return',
-	},
+	...returnAllFields,
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -74,7 +60,7 @@ interface Filters {
 }
 
 /** The newest tasks first, since that is what a limit should keep. */
-export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, { itemIndex, client: visionatrix, signal }: ItemContext<Visionatrix>): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as Filters;
@@ -86,7 +72,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, vision
 			groupScope: filters.allGroups ? 0 : filters.groupScope,
 			onlyParent: filters.onlyParent,
 		},
-		{ details, signal: cancelSignalOf(this) },
+		{ details, signal: signal },
 	);
 	return tasks
 		.reverse()

@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
+import type { Operation, Operations } from '../../../shared/n8n/router.ts';
+
 import * as clearFinished from './clearFinished.operation.ts';
 import * as create from './create.operation.ts';
 import * as deleteTask from './delete.operation.ts';
@@ -9,10 +12,17 @@ import * as getInputFile from './getInputFile.operation.ts';
 import * as getMany from './getMany.operation.ts';
 import * as getResults from './getResults.operation.ts';
 import * as restart from './restart.operation.ts';
-import * as runAndWait from './runAndWait.operation.ts';
+import * as runAndWaitByPolling from './runAndWait.operation.ts';
+import * as byCallback from './runAndWaitByCallback.ts';
 import * as setPriority from './setPriority.operation.ts';
 
-export const operations = {
+/** Run Flow and Wait polls item by item, or, waiting by callback, parks the whole execution once. */
+const runAndWait: Operation<Visionatrix> = {
+	...runAndWaitByPolling,
+	wholeExecution: { applies: byCallback.waitsByCallback, execute: byCallback.park },
+};
+
+export const operations: Operations<Visionatrix> = {
 	clearFinished,
 	create,
 	delete: deleteTask,

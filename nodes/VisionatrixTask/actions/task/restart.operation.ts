@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
+import type { ItemContext } from '../../../shared/n8n/router.ts';
 import { readTaskId } from '../../readParameters.ts';
-import { cancelSignalOf } from '../../../shared/n8n/env.ts';
 import { taskIdField } from '../../descriptions.ts';
 
 const properties: INodeProperties[] = [
@@ -19,9 +19,9 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['restart'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, { itemIndex, client: visionatrix, signal }: ItemContext<Visionatrix>): Promise<INodeExecutionData[]> {
 	const taskId = readTaskId(this, itemIndex);
 	const force = this.getNodeParameter('force', itemIndex, false) as boolean;
-	await visionatrix.restartTask(taskId, force, cancelSignalOf(this));
+	await visionatrix.restartTask(taskId, force, signal);
 	return [{ json: { task_id: taskId, restarted: true } }];
 }

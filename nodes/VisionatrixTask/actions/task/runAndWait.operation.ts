@@ -1,13 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties, IWebhookFunctions } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { InputError } from '../../../shared/core/errors.ts';
 import type { FinishedTask, Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
-import { toBinaryData } from '../../../shared/n8n/binary.ts';
-import { cancelSignalOf } from '../../../shared/n8n/env.ts';
-import { taskJson } from '../../../shared/n8n/visionatrix.ts';
-import { binaryPropertyField, includeWorkflowField } from '../../descriptions.ts';
-import { binaryPropertyName } from '../../readParameters.ts';
+import type { ItemContext } from '../../../shared/n8n/router.ts';
+import { visionatrixJobs } from '../../../shared/providers/visionatrix/job.ts';
+import { jobItems } from '../../../shared/n8n/jobItems.ts';
+import { taskJson } from '../../client.ts';
+import { binaryPropertyField, binaryPropertyName, readTimeoutMs, timeoutField } from '../../../shared/n8n/fields.ts';
+import { includeWorkflowField } from '../../descriptions.ts';
 import type { SubmitOptions } from '../../taskInputParameters.ts';
 import { readSubmission, submitOptions, taskInputProperties } from '../../taskInputParameters.ts';
 
@@ -57,14 +57,7 @@ const properties: INodeProperties[] = [
 			},
 			includeWorkflowField,
 			binaryPropertyField,
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				default: 600,
-				typeOptions: { minValue: 1 },
-				description: 'How long to wait for the task; when it runs out the task is deleted on the server and the item fails',
-			},
+			timeoutField('task', 'is deleted on the server'),
 		],
 	},
 ];
@@ -78,10 +71,9 @@ export interface RunOptions extends SubmitOptions {
 	timeout?: number;
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, { itemIndex, client: visionatrix, signal }: ItemContext<Visionatrix>): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('options', itemIndex, {}) as RunOptions;
-	const signal = cancelSignalOf(this);
-	const timeoutMs = readTimeoutMs(options);
+	const timeoutMs = readTimeoutMs(options.timeout);
 
 	// The timeout bounds the whole run: the flow look-up, the submission, the wait and the downloads.
 	const bounded = visionatrix.withDeadline(timeoutMs);
@@ -95,13 +87,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, vision
 	return await finishedTaskItems(this, visionatrix, finished, options, signal);
 }
 
-export function readTimeoutMs(options: RunOptions): number {
-	const timeoutSeconds = options.timeout ?? 600;
-	if (!(timeoutSeconds > 0)) throw new InputError('timeout', `The timeout must be more than 0 seconds; got ${timeoutSeconds}.`);
-	return timeoutSeconds * 1000;
-}
 
-/** One item per output file (the task JSON plus `file`, the file in the binary field); the same for both wait modes. */
+/** One item per output file (the shared convention, see jobItems); the same for both wait modes. */
 export async function finishedTaskItems(
 	context: IExecuteFunctions | IWebhookFunctions,
 	visionatrix: Visionatrix,
@@ -109,28 +96,12 @@ export async function finishedTaskItems(
 	options: RunOptions,
 	signal?: AbortSignal,
 ): Promise<INodeExecutionData[]> {
-	const binaryProperty = binaryPropertyName(options.binaryPropertyName);
-	const results: INodeExecutionData[] = [];
-	for (const { task, files } of finished) {
-		const json = taskJson(task, options.includeWorkflow);
-		if (files.length === 0) results.push({ json });
-		for (const file of files) {
-			results.push({
-				json: {
-					...json,
-					file: {
-						fileName: file.fileName,
-						mimeType: file.mimeType,
-						fileSize: file.data.byteLength,
-						nodeId: file.nodeId,
-						batchIndex: file.batchIndex,
-						outputType: file.outputType,
-					},
-				},
-				binary: { [binaryProperty]: await toBinaryData(context, file) },
-			});
-		}
-		if (options.deleteAfterDownload) await visionatrix.deleteTask(task.task_id, signal);
+	const items = await jobItems(context, visionatrixJobs(visionatrix), finished, {
+		binaryProperty: binaryPropertyName(options.binaryPropertyName),
+		json: (task) => taskJson(task, options.includeWorkflow),
+	});
+	if (options.deleteAfterDownload) {
+		for (const { job } of finished) await visionatrix.deleteTask(job.task_id, signal);
 	}
-	return results;
+	return items;
 }

@@ -7,12 +7,13 @@ import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
 import { callbackPhase, parseTaskCallback } from '../../../shared/providers/visionatrix/callback.ts';
 import { parkedState, parkExecution, resumeUrlOf, resumeWith, resumeWithError, stayParked } from '../../../shared/n8n/callbackWait.ts';
 import { toNodeError } from '../../../shared/n8n/errors.ts';
+import type { ParameterNames } from '../../../shared/n8n/errors.ts';
+import { readTimeoutMs } from '../../../shared/n8n/fields.ts';
 import { runForEachItem } from '../../../shared/n8n/items.ts';
-import { visionatrixFor } from '../../../shared/n8n/visionatrix.ts';
-import { parameterNames } from '../../descriptions.ts';
+import { visionatrixFor } from '../../client.ts';
 import { readSubmission } from '../../taskInputParameters.ts';
 import type { RunOptions } from './runAndWait.operation.ts';
-import { finishedTaskItems, readTimeoutMs } from './runAndWait.operation.ts';
+import { finishedTaskItems } from './runAndWait.operation.ts';
 
 const MAX_TASKS_PER_PARKED_RUN = 30;
 
@@ -22,19 +23,19 @@ export function waitsByCallback(context: IExecuteFunctions): boolean {
 }
 
 /** execute(): submits the task for the single input item and parks the execution. */
-export async function park(this: IExecuteFunctions, visionatrix: () => Promise<Visionatrix>): Promise<INodeExecutionData[][]> {
+export async function park(this: IExecuteFunctions, visionatrix: () => Promise<Visionatrix>, parameterNames: ParameterNames): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	if (items.length !== 1) {
 		const message = `Waiting by callback handles one input item per execution (n8n parks a whole execution, once); this node got ${items.length}. Use polling, or start one execution per item (for example with Execute Workflow).`;
 		throw toNodeError(this.getNode(), new InputError('waitMode', message), 0, parameterNames);
 	}
 	// With Continue On Fail a failed submission becomes an error item and the execution goes on unparked.
-	return await runForEachItem(this, async (itemIndex) => await submitAndPark(this, itemIndex, await visionatrix()), parameterNames);
+	return await runForEachItem(this, async (itemIndex) => await submitAndPark(this, itemIndex, await visionatrix(), parameterNames), parameterNames);
 }
 
-async function submitAndPark(context: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
+async function submitAndPark(context: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix, parameterNames: ParameterNames): Promise<INodeExecutionData[]> {
 	const options = context.getNodeParameter('options', itemIndex, {}) as RunOptions;
-	const timeoutMs = readTimeoutMs(options);
+	const timeoutMs = readTimeoutMs(options.timeout);
 	// Every task id of the run must fit the 512 characters n8n keeps for the parked state.
 	if ((options.count ?? 1) > MAX_TASKS_PER_PARKED_RUN) {
 		throw new InputError('count', `Waiting by callback follows at most ${MAX_TASKS_PER_PARKED_RUN} tasks per execution; got ${options.count}. Use polling for larger runs.`);

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
+import type { ItemContext } from '../../../shared/n8n/router.ts';
 import { readTaskId } from '../../readParameters.ts';
-import { cancelSignalOf } from '../../../shared/n8n/env.ts';
 import { taskIdField } from '../../descriptions.ts';
 
 const properties: INodeProperties[] = [
@@ -21,9 +21,9 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['task'], operation: ['setPriority'] } }, properties);
 
-export async function execute(this: IExecuteFunctions, itemIndex: number, visionatrix: Visionatrix): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, { itemIndex, client: visionatrix, signal }: ItemContext<Visionatrix>): Promise<INodeExecutionData[]> {
 	const taskId = readTaskId(this, itemIndex);
 	const priority = this.getNodeParameter('priority', itemIndex) as number;
-	await visionatrix.setPriority(taskId, priority, cancelSignalOf(this));
+	await visionatrix.setPriority(taskId, priority, signal);
 	return [{ json: { task_id: taskId, priority } }];
 }

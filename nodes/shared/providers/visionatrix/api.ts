@@ -6,12 +6,16 @@ import type { GenflowsError } from '../../core/errors.ts';
 import { InputError, isApiError, isConnectionError, isGenflowsError, JobFailedError, UncertainSubmissionError } from '../../core/errors.ts';
 import { requireWholeNumber } from '../../core/inputChecks.ts';
 import type { DownloadedFile } from '../../core/files.ts';
+import type { JobFile } from '../../core/job.ts';
+import { jobLabel } from '../../core/job.ts';
 import type { FormPart } from '../../core/http.ts';
-import { downloadedFile } from '../../core/files.ts';
+import { downloadedFile, streamedFile } from '../../core/files.ts';
 import type { RetryPolicy } from '../../core/retry.ts';
 import type { BaseUrlRules } from '../../core/urls.ts';
+import type { FinishedJob } from '../../core/run.ts';
+import { cancelQuietly, waitForAll } from '../../core/run.ts';
 import type { PollingPlan, WaitProgress } from '../../core/waiter.ts';
-import { waitForJob } from '../../core/waiter.ts';
+import { waitFor } from '../../core/waiter.ts';
 import type { Flow, TaskDetails, TaskOutput, TaskRunResults, TaskShort, UserInfo } from './schemas.ts';
 import {
 	flowListSchema,
@@ -23,6 +27,7 @@ import {
 } from './schemas.ts';
 import type { TaskInput } from './taskInput.ts';
 import { buildTaskForm, isFileInput } from './taskInput.ts';
+import { VISIONATRIX_JOB_WORDS, visionatrixJobs } from './job.ts';
 import { isTaskFinished, taskStatus } from './taskState.ts';
 
 export const VISIONATRIX_DEFAULT_URL = 'http://localhost:8288';
@@ -50,11 +55,9 @@ export interface TaskFilter {
 	onlyParent?: boolean;
 }
 
-export interface ResultFile extends DownloadedFile {
-	taskId: number;
-	nodeId: number;
-	batchIndex: number;
-	outputType: string;
+/** A result file of a task, with where it came from: `details` holds taskId, nodeId, batchIndex, outputType. */
+export interface ResultFile extends JobFile {
+	details: { taskId: number; nodeId: number; batchIndex: number; outputType: string };
 }
 
 export interface WaitOptions {
@@ -73,9 +76,9 @@ export interface RunOptions extends WaitOptions {
 	onTaskFinished?(finished: FinishedTask): void | Promise<void>;
 }
 
-export interface FinishedTask {
-	task: TaskDetails;
-	files: ResultFile[];
+/** A finished task of a run, with its result files. */
+export interface FinishedTask extends FinishedJob<TaskShort> {
+	job: TaskDetails;
 }
 
 /** Where a submitted run stands, for a caller that learns of progress by callback, not by polling. */
@@ -209,37 +212,42 @@ export class Visionatrix {
 		return tasks.sort((a, b) => a.task_id - b.task_id);
 	}
 
+	/** One result file, streamed: read its `stream` to the end before opening the next. */
 	async downloadResult(taskId: number, output: TaskOutput, batchIndex: number, signal?: AbortSignal): Promise<ResultFile> {
 		const response = await this.http.send({
 			method: 'GET',
 			path: '/vapi/tasks/results',
 			query: { task_id: checkTaskId(taskId), node_id: output.comfy_node_id, batch_index: batchIndex },
+			responseType: 'stream',
 			signal,
 		});
 		const fallback = FALLBACK_BY_OUTPUT_TYPE[output.type];
 		const fallbackName = `${taskId}_${output.comfy_node_id}_${batchIndex}.${fallback?.extension ?? 'bin'}`;
-		const file = downloadedFile(response, fallbackName, fallback?.mimeType);
-		return { ...file, taskId, nodeId: output.comfy_node_id, batchIndex, outputType: output.type };
+		const file = streamedFile(response, fallbackName, fallback?.mimeType);
+		return { ...file, details: { taskId, nodeId: output.comfy_node_id, batchIndex, outputType: output.type } };
 	}
 
-	/** Every file of every output node of a finished task, in node then batch order. */
-	async downloadAllResults(task: Pick<TaskShort, 'task_id' | 'outputs'>, signal?: AbortSignal): Promise<ResultFile[]> {
-		const files: ResultFile[] = [];
+	/**
+	 * Every file of every output node of a finished task, in node then batch order, each opened
+	 * when the caller reaches it (so one download is in flight at a time).
+	 */
+	async *results(task: Pick<TaskShort, 'task_id' | 'outputs'>, signal?: AbortSignal): AsyncIterable<ResultFile> {
 		for (const output of task.outputs) {
 			// batch_size stays -1 until the task finishes; a finished node has at least one file.
 			// It counts every file the node wrote, but /results serves only those of the output's
 			// own type (a video node's preview .png is left out), so the list may end early.
 			const count = Math.max(1, output.batch_size);
 			for (let batchIndex = 0; batchIndex < count; batchIndex++) {
+				let file: ResultFile;
 				try {
-					files.push(await this.downloadResult(task.task_id, output, batchIndex, signal));
+					file = await this.downloadResult(task.task_id, output, batchIndex, signal);
 				} catch (error) {
 					if (batchIndex > 0 && isApiError(error) && error.status === 404) break;
 					throw error;
 				}
+				yield file;
 			}
 		}
-		return files;
 	}
 
 	async getInputFile(taskId: number, inputIndex: number, signal?: AbortSignal): Promise<DownloadedFile> {
@@ -270,7 +278,7 @@ export class Visionatrix {
 	}
 
 	/** The same delete, sent after the caller stopped: it must reach the server despite that stop. */
-	private cancelTask(taskId: number): Promise<void> {
+	cancelTask(taskId: number): Promise<void> {
 		return this.http.empty({
 			method: 'DELETE',
 			path: '/vapi/tasks/task',
@@ -305,20 +313,16 @@ export class Visionatrix {
 	}
 
 	/** Waits until the task finishes; deletes it on the server when the wait is aborted or times out. */
-	waitForTask(taskId: number, options: WaitOptions & { limitMs?: number }): Promise<TaskDetails> {
-		return waitForJob<TaskDetails>({
-			limitMs: options.limitMs,
-			label: `Visionatrix task ${taskId}`,
-			jobId: String(taskId),
+	async waitForTask(taskId: number, options: WaitOptions & { limitMs?: number }): Promise<TaskDetails> {
+		return (await waitFor(visionatrixJobs(this), String(checkTaskId(taskId)), {
 			env: this.http.env,
-			read: (signal) => this.getTask(taskId, signal),
-			status: taskStatus,
 			timeoutMs: options.timeoutMs,
+			limitMs: options.limitMs,
 			signal: options.signal,
-			onProgress: options.onProgress,
+			onProgress: options.onProgress as (progress: WaitProgress, task: TaskShort) => void,
 			plan: options.plan,
-			cancel: options.deleteOnStop === false ? undefined : () => this.cancelTask(taskId),
-		});
+			cancelOnStop: options.deleteOnStop !== false,
+		})) as TaskDetails;
 	}
 
 	/**
@@ -331,26 +335,21 @@ export class Visionatrix {
 		options.signal?.throwIfAborted();
 		// A client that is already bounded (the caller looked the flow up within the same limit) keeps its end.
 		const bounded = this.http.deadline ? this : this.withDeadline(options.timeoutMs);
-		const limitMs = bounded.http.deadline?.limitMs ?? options.timeoutMs;
-		const endsAt = bounded.http.deadline?.at ?? this.http.env.now() + options.timeoutMs;
+		const deadline = bounded.http.deadline ?? { at: this.http.env.now() + options.timeoutMs, limitMs: options.timeoutMs };
 		// Not abortable once sent: aborting could leave a task that was created but whose id we never
 		// learn. If the signal fires meanwhile, the wait below sees it and deletes the tasks.
 		const created = await bounded.createTask(flow, input);
 		options.onSubmitted?.(created);
-		const finished: FinishedTask[] = [];
-		for (const [position, taskId] of created.tasks_ids.entries()) {
-			try {
-				const timeoutMs = Math.max(0, endsAt - this.http.env.now());
-				const task = await bounded.waitForTask(taskId, { ...options, timeoutMs, limitMs });
-				const done = { task, files: await bounded.downloadAllResults(task, options.signal) };
-				finished.push(done);
-				await options.onTaskFinished?.(done);
-			} catch (error) {
-				const undeleted = await this.deleteQuietly(created.tasks_ids.slice(position + 1));
-				throw describeRunLeftovers(error, finished, undeleted);
-			}
-		}
-		return finished;
+		return (await waitForAll(visionatrixJobs(bounded), created.tasks_ids.map(String), {
+			env: this.http.env,
+			endsAt: deadline.at,
+			limitMs: deadline.limitMs,
+			signal: options.signal,
+			onProgress: options.onProgress as (progress: WaitProgress, task: TaskShort) => void,
+			onJobFinished: options.onTaskFinished as (finished: FinishedJob<TaskShort>) => void,
+			plan: options.plan,
+			cancelOnStop: options.deleteOnStop !== false,
+		})) as FinishedTask[];
 	}
 
 	/**
@@ -364,28 +363,18 @@ export class Visionatrix {
 		const failed = tasks.find((task) => taskStatus(task).phase === 'failed');
 		if (failed) {
 			await this.deleteQuietly(tasks.filter((task) => task !== failed && !isTaskFinished(task)).map((task) => task.task_id));
-			throw new JobFailedError(`Visionatrix task ${failed.task_id}`, String(failed.task_id), failed.error);
+			throw new JobFailedError(jobLabel(VISIONATRIX_JOB_WORDS, String(failed.task_id)), String(failed.task_id), failed.error);
 		}
 		if (!tasks.every((task) => taskStatus(task).phase === 'succeeded')) return { state: 'running' };
+		const jobs = visionatrixJobs(this);
 		const finished: FinishedTask[] = [];
-		for (const task of tasks) finished.push({ task, files: await this.downloadAllResults(task, signal) });
+		for (const task of tasks) finished.push({ job: task, files: jobs.results(task, signal) });
 		return { state: 'succeeded', finished };
 	}
 
 	/** Deletes tasks nobody will collect (a stopped or timed-out run); returns those that could not be deleted. */
 	async deleteQuietly(taskIds: number[]): Promise<number[]> {
-		const undeleted: number[] = [];
-		for (const taskId of taskIds) {
-			try {
-				await this.cancelTask(taskId);
-			} catch (error) {
-				undeleted.push(taskId);
-				this.http.env.logger?.warn(`Visionatrix: could not delete task ${taskId} of a stopped run`, {
-					reason: error instanceof Error ? error.message : String(error),
-				});
-			}
-		}
-		return undeleted;
+		return (await cancelQuietly(visionatrixJobs(this), taskIds.map(String), this.http.env)).map(Number);
 	}
 }
 
@@ -434,17 +423,6 @@ function refusedByComfyUi(flow: Flow, input: TaskInput): InputError {
 		'inputs',
 		`The server's ComfyUI refused the values given to flow "${flow.name}" (prompt_outputs_failed_validation): an input is outside what its node accepts, for example a fraction for a whole-number input or a value out of range. Inputs sent: ${sent || 'none'}.`,
 	);
-}
-
-/** Adds to a run's error which of its tasks had finished and which could not be deleted. */
-function describeRunLeftovers(error: unknown, finished: FinishedTask[], undeleted: number[]): unknown {
-	if (!isGenflowsError(error) || (finished.length === 0 && undeleted.length === 0)) return error;
-	const ids = (list: number[]) => `${list.length === 1 ? 'task' : 'tasks'} ${list.join(', ')}`;
-	const notes: string[] = [];
-	if (finished.length > 0) notes.push(`Finished before this: ${ids(finished.map(({ task }) => task.task_id))}, whose results stay on the server.`);
-	if (undeleted.length > 0) notes.push(`Could not delete ${ids(undeleted)} of this run: delete them by hand.`);
-	error.message = `${error.message} ${notes.join(' ')}`;
-	return error;
 }
 
 function checkTaskId(taskId: number): number {

@@ -1,0 +1,6 @@
+// The one list of providers `genflows` knows; scripts/genflows.ts and scripts/demo.ts both run it.
+// A new provider adds its module here.
+import type { ProviderCli } from '../command.ts';
+import { visionatrixCli } from './visionatrix.ts';
+
+export const CLI_PROVIDERS: ProviderCli[] = [visionatrixCli];

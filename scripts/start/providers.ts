@@ -1,0 +1,48 @@
+// One entry per provider the package has: how `npm start` gets a server for it (the bundled
+// simulator, or the user's own server from environment variables) and the credential pointing
+// there. A new provider adds an entry here; the examples find its credential by type.
+import { startVisionatrixSimulator } from '../../test/simulators/visionatrix/index.ts';
+import type { CredentialJson } from '../../test/e2e/harness/workflows.ts';
+import { visionatrixCredential } from '../../test/e2e/harness/workflows.ts';
+
+export interface ProviderServer {
+	url: string;
+	/** Where the URL came from, for the banner: "simulator" or the variable that set it. */
+	origin: string;
+	credential: CredentialJson;
+	/** Stops the simulator; nothing for a real server. */
+	close(): Promise<void>;
+}
+
+export interface StartProvider {
+	name: string;
+	credentialType: string;
+	/** The variables that point `npm start` at a real server instead of the simulator. */
+	variables: string[];
+	server(env: NodeJS.ProcessEnv): Promise<ProviderServer>;
+}
+
+/** The id every start gives the provider's credential, so it is updated in place, not duplicated. */
+function credentialId(provider: string): string {
+	return `genflowsStart${provider}`;
+}
+
+const visionatrix: StartProvider = {
+	name: 'Visionatrix',
+	credentialType: 'visionatrixApi',
+	variables: ['VISIONATRIX_URL', 'VISIONATRIX_USER', 'VISIONATRIX_PASSWORD'],
+	async server(env) {
+		const name = 'Visionatrix account';
+		const id = credentialId('Visionatrix');
+		if (env.VISIONATRIX_URL) {
+			const auth = env.VISIONATRIX_USER ? { user: env.VISIONATRIX_USER, password: env.VISIONATRIX_PASSWORD ?? '' } : undefined;
+			const server = { url: env.VISIONATRIX_URL.replace(/\/+$/, '') };
+			return { ...server, origin: 'VISIONATRIX_URL', credential: visionatrixCredential(server, auth, id, name), close: async () => undefined };
+		}
+		// A few seconds per picture, so the progress is visible in the editor.
+		const simulator = await startVisionatrixSimulator({ taskDurationMs: 3000 });
+		return { url: simulator.url, origin: 'simulator', credential: visionatrixCredential(simulator, undefined, id, name), close: () => simulator.close() };
+	},
+};
+
+export const START_PROVIDERS: StartProvider[] = [visionatrix];

@@ -1,0 +1,44 @@
+// Public types every simulator shares: its request log and its fault switches.
+
+export interface RequestRecord {
+	method: string;
+	/** Without the query string, as received (not percent-decoded). */
+	path: string;
+	/** Last value of each query key. */
+	query: Record<string, string>;
+	/** Date.now() when the request arrived. */
+	at: number;
+	/** Status sent; 0 while unanswered or when the socket was dropped. */
+	status: number;
+	/** The authenticated user, when the request got past auth. */
+	user?: string;
+	/** Kind of the fault applied to it, if any. */
+	fault?: string;
+}
+
+export type Fault =
+	| { kind: 'status'; status: number; body?: string; contentType?: string }
+	| { kind: 'rate-limit'; retryAfterSeconds: number }
+	| { kind: 'drop-before' }
+	| { kind: 'drop-after' }
+	| { kind: 'slow'; delayMs: number }
+	/** A 200 whose JSON is cut off; `body` defaults to a truncated job. */
+	| { kind: 'malformed-json'; body?: string };
+
+export interface FaultRule {
+	/** Any method when omitted (case-insensitive). */
+	method?: string;
+	/** Any path when omitted; compared with the path without its query string. */
+	pathPrefix?: string;
+	/** Default 1. */
+	times?: number;
+	fault: Fault;
+}
+
+export interface Faults {
+	add(rule: FaultRule): void;
+	clear(): void;
+	/** Rules that still have uses left. */
+	pending(): FaultRule[];
+}
+
