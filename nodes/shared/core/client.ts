@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 
 import type { Env } from './env.ts';
-import { ApiError, connectionErrorFrom, DeadlineError, isAbortError, isApiError, isConnectionError } from './errors.ts';
+import { ApiError, ConnectionError, connectionErrorFrom, DeadlineError, isAbortError, isApiError, isConnectionError } from './errors.ts';
 import type { ApiRequest, TransportRequest, TransportResponse } from './http.ts';
 import { bodyText, buildUrl, headerValue, toFormData } from './http.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -121,15 +121,23 @@ export class ApiClient {
 
 	private async sendOnce(request: ApiRequest, timeoutMs: number): Promise<TransportResponse> {
 		const transportRequest = this.toTransportRequest(request, timeoutMs);
+		const origin = originOf(request.externalUrl ?? this.baseUrl);
+		const transport = request.externalUrl === undefined ? this.env.transport : this.env.plainTransport;
+		if (!transport) {
+			throw new ConnectionError('connect', 'no way to send a request without the credential', {
+				retryable: false,
+				message: `${this.service}: ${request.method} ${request.path} on ${origin} was not sent, because this host cannot send it without the credential (which must not reach that host).`,
+			});
+		}
 		let response: TransportResponse;
 		try {
-			response = await this.env.transport(transportRequest);
+			response = await transport(transportRequest);
 		} catch (error) {
 			if (isAbortError(error) || request.signal?.aborted) throw error;
 			const connectionError = isConnectionError(error) ? error : connectionErrorFrom(error);
 			connectionError.method = request.method;
 			connectionError.path = request.path;
-			const where = `${this.service} at ${originOf(this.baseUrl)}`;
+			const where = `${this.service} at ${origin}`;
 			connectionError.message =
 				connectionError.phase === 'connect'
 					? `Could not connect to ${where} (${connectionError.reason}) for ${request.method} ${request.path}`
@@ -151,7 +159,7 @@ export class ApiClient {
 		}
 		return {
 			method: request.method,
-			url: buildUrl(this.baseUrl, request.path, request.query),
+			url: request.externalUrl ?? buildUrl(this.baseUrl, request.path, request.query),
 			headers,
 			body,
 			signal: request.signal,

@@ -32,6 +32,12 @@ export type OpenSocket = (url: string, options?: { protocols?: string[]; headers
  */
 export interface Env {
 	transport: Transport;
+	/**
+	 * Sends to another host (a pre-signed download link) without the credential: no auth, no API
+	 * key, none of the service's headers. Absent where the host has none, and then such requests
+	 * are refused rather than sent through `transport`, which would add the credential.
+	 */
+	plainTransport?: Transport;
 	/** Resolves after `ms`, or early (resolve or reject, either is fine) once `signal` aborts. */
 	sleep(ms: number, signal?: AbortSignal): Promise<void>;
 	/** Milliseconds since the epoch. */

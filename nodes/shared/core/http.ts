@@ -68,6 +68,11 @@ export interface ApiRequest {
 	ignoresDeadline?: boolean;
 	/** See `TransportRequest.responseType`. */
 	responseType?: 'bytes' | 'stream';
+	/**
+	 * An absolute URL on another host (a pre-signed download link), sent as it is through
+	 * `Env.plainTransport` so that no credential reaches that host; `path` only names it in messages.
+	 */
+	externalUrl?: string;
 }
 
 export function toFormData(parts: FormPart[]): FormData {

@@ -207,4 +207,23 @@ describe('ApiClient', () => {
 		const error = await api.empty({ method: 'GET', path: '/vapi/flows/installed' }).catch((caught) => caught);
 		expect(error.message).toBe('Could not connect to Visionatrix at http://localhost:8288 (connection refused) for GET /vapi/flows/installed');
 	});
+
+	it('sends a request for another host through the plain transport, as it is, without the credential', async () => {
+		const link = 'https://bucket.s3.test/generations/r1/out.png?X-Amz-Signature=abc';
+		const scope = nock('https://bucket.s3.test', { badheaders: ['authorization'] }).get('/generations/r1/out.png').query({ 'X-Amz-Signature': 'abc' }).reply(200, 'png');
+		const env = { ...virtualEnv(fetchTransport({ basicAuth: { user: 'u', password: 'p' } })), plainTransport: fetchTransport() };
+		const api = new ApiClient({ service: 'Visionatrix', baseUrl: BASE, env });
+		const response = await api.send({ method: 'GET', path: '/generations/r1/out.png', externalUrl: link });
+		expect(new TextDecoder().decode(response.body)).toBe('png');
+		expect(scope.isDone()).toBe(true);
+	});
+
+	it('refuses a request for another host where there is no plain transport, and names that host', async () => {
+		const { api } = client({ user: 'u', password: 'p' });
+		const error = await api.empty({ method: 'GET', path: '/out.png', externalUrl: 'https://bucket.s3.test/out.png' }).catch((caught) => caught);
+		expect(error).toMatchObject({ kind: 'connection', retryable: false });
+		expect(error.message).toBe(
+			'Visionatrix: GET /out.png on https://bucket.s3.test was not sent, because this host cannot send it without the credential (which must not reach that host).',
+		);
+	});
 });

@@ -1,0 +1,44 @@
+// Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
+import type { JobStatus } from '../../core/waiter.ts';
+import type { Run } from './schemas.ts';
+
+/**
+ * The SDKs treat these as a failed end. `timeout` is what a run the server timed out shows (its
+ * outputs then answer 408); no source names it, so it is read as a failure too.
+ */
+const FAILED_STATUSES: Record<string, string> = {
+	failed: 'it failed',
+	error: 'it failed',
+	cancelled: 'it was cancelled',
+	timeout: 'it timed out on the server',
+};
+
+/** Fields a failed run may carry its reason in; no source names one, the simulator sends `error`. */
+const ERROR_FIELDS = ['error', 'error_message', 'errors', 'message'];
+
+/**
+ * Flowscale reports a status word and no progress. `completed` is the only success; the failure
+ * words end the run; every other word (queued, running, and whatever else a server says) is
+ * still running.
+ */
+export function runStatus(run: Pick<Run, 'status'> & Record<string, unknown>): JobStatus {
+	const word = run.status.trim().toLowerCase();
+	if (word === 'completed') return { phase: 'succeeded' };
+	const failure = FAILED_STATUSES[word];
+	if (failure === undefined) return { phase: 'running' };
+	const said = errorTextOf(run);
+	return { phase: 'failed', error: `${failure} (status "${run.status}")${said ? `: ${said}` : ''}` };
+}
+
+export function isRunFinished(run: Pick<Run, 'status'> & Record<string, unknown>): boolean {
+	return runStatus(run).phase !== 'running';
+}
+
+function errorTextOf(run: Record<string, unknown>): string {
+	for (const field of ERROR_FIELDS) {
+		const value = run[field];
+		if (typeof value === 'string' && value.trim()) return value.trim();
+		if (Array.isArray(value) && value.length > 0) return value.map(String).join('; ');
+	}
+	return '';
+}
