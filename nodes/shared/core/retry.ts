@@ -1,6 +1,6 @@
 // Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
 import type { ApiError } from './errors.ts';
-import { isApiError, isConnectionError } from './errors.ts';
+import { isApiError, isConnectionError, isGenflowsError } from './errors.ts';
 import type { RetryMode } from './http.ts';
 
 export interface RetryPolicy {
@@ -71,4 +71,15 @@ function retryAfterDecision(error: ApiError, retryNumber: number, policy: RetryP
 	// A server asking for minutes gets our own shorter backoff; the caller's deadline still bounds it.
 	if (error.retryAfterMs > policy.maxRetryAfterMs) return { retry: true, delayMs: backoffDelay(retryNumber, policy, random) };
 	return { retry: true, delayMs: error.retryAfterMs };
+}
+
+/**
+ * After a job-creating request failed: whether the server may have carried it out anyway (its
+ * answer was lost, the caller's limit ran out while it was out, or a proxy timed out or lost the
+ * backend after forwarding it). Then the job is looked for, never created again.
+ */
+export function mayHaveBeenCarriedOut(error: unknown): boolean {
+	if (isConnectionError(error)) return error.phase === 'transfer';
+	if (isGenflowsError(error) && error.kind === 'deadline') return true;
+	return isApiError(error) && (error.status === 502 || error.status === 504);
 }

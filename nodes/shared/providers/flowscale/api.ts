@@ -13,6 +13,7 @@ import type { ApiRequest, TransportResponse } from '../../core/http.ts';
 import type { JobFile } from '../../core/job.ts';
 import { jobLabel } from '../../core/job.ts';
 import type { RetryPolicy } from '../../core/retry.ts';
+import { mayHaveBeenCarriedOut } from '../../core/retry.ts';
 import type { FinishedJob } from '../../core/run.ts';
 import { waitForAll } from '../../core/run.ts';
 import { redactUrl } from '../../core/redact.ts';
@@ -21,7 +22,7 @@ import { parseJsonResponse, parseValue } from '../../core/validate.ts';
 import type { PollingPlan, WaitProgress } from '../../core/waiter.ts';
 import { FLOWSCALE_JOB_WORDS, flowscaleJobs } from './job.ts';
 import type { Submission } from './lostRun.ts';
-import { isLostRun, lostRunError, mayHaveStarted } from './lostRun.ts';
+import { isLostRun, lostRunError } from './lostRun.ts';
 import type { OutputState } from './outputs.ts';
 import { OUTPUT_READY_LIMIT_MS, outputFileName, outputNamesOf, waitForOutput } from './outputs.ts';
 import type { RunInput } from './runInput.ts';
@@ -180,7 +181,7 @@ export class Flowscale {
 			if (isApiError(error) && error.status === 404 && error.serverMessage !== 'Not Found') {
 				throw new InputError('workflowId', `Flowscale has no workflow "${target.workflow_id}" on this deployment (404: ${error.serverMessage}).`);
 			}
-			if (!mayHaveStarted(error)) throw error;
+			if (!mayHaveBeenCarriedOut(error)) throw error;
 			const submission = { workflowId: target.workflow_id, groupId: target.group_id, form, sentAt, lostAt: this.http.env.now() };
 			return await this.findLostRun(submission, error as GenflowsError);
 		}

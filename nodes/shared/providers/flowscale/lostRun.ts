@@ -2,7 +2,7 @@
 // A run start whose answer was lost after the request may have reached the server: it is never
 // sent again (that could run the workflow twice); the run it made is looked for instead.
 import type { GenflowsError } from '../../core/errors.ts';
-import { isApiError, isConnectionError, isGenflowsError, UncertainSubmissionError } from '../../core/errors.ts';
+import { isConnectionError, UncertainSubmissionError } from '../../core/errors.ts';
 import type { FormPart } from '../../core/http.ts';
 import type { Run } from './schemas.ts';
 
@@ -18,14 +18,6 @@ export interface Submission {
 
 /** Our clock and the server's may differ a little; a run created this much outside the request's time still counts. */
 const CLOCK_SLACK_MS = 30_000;
-
-/** An error after which the start request may have been carried out by the server. */
-export function mayHaveStarted(error: unknown): boolean {
-	if (isConnectionError(error)) return error.phase === 'transfer';
-	if (isGenflowsError(error) && error.kind === 'deadline') return true;
-	// A proxy that timed out or lost the backend may have forwarded the request first.
-	return isApiError(error) && (error.status === 502 || error.status === 504);
-}
 
 /**
  * Whether a listed run is the one a lost start made: same workflow and group, created while the

@@ -3,7 +3,7 @@
 import { ApiClient } from '../../core/client.ts';
 import type { Env } from '../../core/env.ts';
 import type { GenflowsError } from '../../core/errors.ts';
-import { InputError, isApiError, isConnectionError, isGenflowsError, JobFailedError, UncertainSubmissionError } from '../../core/errors.ts';
+import { InputError, isApiError, isConnectionError, JobFailedError, UncertainSubmissionError } from '../../core/errors.ts';
 import { requireWholeNumber } from '../../core/inputChecks.ts';
 import type { DownloadedFile } from '../../core/files.ts';
 import type { JobFile } from '../../core/job.ts';
@@ -11,6 +11,7 @@ import { jobLabel } from '../../core/job.ts';
 import type { FormPart } from '../../core/http.ts';
 import { downloadedFile, streamedFile } from '../../core/files.ts';
 import type { RetryPolicy } from '../../core/retry.ts';
+import { mayHaveBeenCarriedOut } from '../../core/retry.ts';
 import type { BaseUrlRules } from '../../core/urls.ts';
 import type { FinishedJob } from '../../core/run.ts';
 import { cancelQuietly, waitForAll } from '../../core/run.ts';
@@ -162,7 +163,7 @@ export class Visionatrix {
 			if (isApiError(error) && error.status === 400 && error.serverMessage.includes('prompt_outputs_failed_validation')) {
 				throw refusedByComfyUi(flow, submission);
 			}
-			if (!mayHaveBeenCreated(error)) throw error;
+			if (!mayHaveBeenCarriedOut(error)) throw error;
 			return await this.findLostSubmission(flow, submission, form, error as GenflowsError);
 		}
 	}
@@ -387,14 +388,6 @@ function withFingerprint(flow: Flow, input: TaskInput, random: () => number): Ta
 	if (input.seed !== undefined || !flow.is_seed_supported || ownSeedInput) return input;
 	const count = Math.max(1, Number.isSafeInteger(input.count) ? (input.count as number) : 1);
 	return { ...input, seed: 1 + Math.floor(random() * (MAX_SEED - count)) };
-}
-
-/** An error after which the create request may have been carried out by the server. */
-function mayHaveBeenCreated(error: unknown): boolean {
-	if (isConnectionError(error)) return error.phase === 'transfer';
-	if (isGenflowsError(error) && error.kind === 'deadline') return true;
-	// A proxy that timed out or lost the backend may have forwarded the request first.
-	return isApiError(error) && (error.status === 502 || error.status === 504);
 }
 
 /** Whether a task's stored inputs (form strings, as the server keeps them) are the text inputs this form sent. */
