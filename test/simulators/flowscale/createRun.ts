@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FormPart } from '../shared/formBody.ts';
 import { formEncoding, readFormParts } from '../shared/formBody.ts';
 import type { Reply } from '../shared/httpShell.ts';
-import { ParamReader } from '../visionatrix/fastapi.ts';
+import { ParamReader } from '../shared/fastapi.ts';
 import { contentTypeOf, inputKey } from './files.ts';
 import type { RenderContext } from './render.ts';
 import { createData } from './render.ts';

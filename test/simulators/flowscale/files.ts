@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 
 import { makeFileBytes } from '../visionatrix/files.ts';
-import { makePlaceholderPng } from '../visionatrix/placeholderImage.ts';
+import { makePlaceholderPng } from '../shared/picture/placeholderImage.ts';
 import type { InternalOutput, InternalRun } from './state.ts';
 
 const CONTENT_TYPES: Record<string, string> = {

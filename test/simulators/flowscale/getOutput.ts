@@ -4,7 +4,7 @@
 // polls outputs, notices such a run only at its own timeout.
 import { nginxErrorPage } from '../shared/faults.ts';
 import type { Reply } from '../shared/httpShell.ts';
-import { ParamReader } from '../visionatrix/fastapi.ts';
+import { ParamReader } from '../shared/fastapi.ts';
 import { outputKey } from './files.ts';
 import type { RenderContext } from './render.ts';
 import { failure, noContent, success } from './replies.ts';

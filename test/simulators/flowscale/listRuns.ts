@@ -1,7 +1,7 @@
 // `GET /api/v1/runs`: SDK 1.1.4's paged list (sort_by, sort_order, page, page_size, group_id,
 // with a `meta` block), or the older `{group_id, count, runs}` shape.
 import type { Reply } from '../shared/httpShell.ts';
-import { ParamReader, errors } from '../visionatrix/fastapi.ts';
+import { ParamReader, errors } from '../shared/fastapi.ts';
 import type { RenderContext } from './render.ts';
 import { runDetail } from './render.ts';
 import { success } from './replies.ts';

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultList } from '../shared/faults.ts';
 import type { Reply, SimHttpServer, SimRequest } from '../shared/httpShell.ts';
 import { createSimHttpServer } from '../shared/httpShell.ts';
-import { ValidationFailed } from '../visionatrix/fastapi.ts';
+import { ValidationFailed } from '../shared/fastapi.ts';
 import { createRun } from './createRun.ts';
 import { getOutput } from './getOutput.ts';
 import { logHeaders } from './headerLog.ts';

@@ -1,6 +1,5 @@
 // The timers a simulator's clock runs on (queue delays, run times, late outputs), kept in one set
 // so that closing the simulator stops them all and none fires into a closed simulator.
-// Lifted from the Visionatrix engine's private setTimer/clearTimer, for every simulator to share.
 
 export class TimerSet {
 	private readonly timers = new Set<NodeJS.Timeout>();

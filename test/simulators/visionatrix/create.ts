@@ -2,7 +2,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 import { formEncoding, readFormParts } from '../shared/formBody.ts';
-import { HttpError, PyFloat, UncaughtError, ValidationFailed, errors, parsePythonInt } from './fastapi.ts';
+import { HttpError, PyFloat, UncaughtError, ValidationFailed, errors, parsePythonInt } from '../shared/fastapi.ts';
 import { CLASS_TYPE_BY_OUTPUT_TYPE, pythonSuffix } from './files.ts';
 import type { Engine, FlowInputParam, InternalTask, SimFlow, StoredFile } from './state.ts';
 import { SIM_WORKER_ID } from './state.ts';

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 
-import { encodeRgbPng } from './png.ts';
+import { encodeRgbPng } from '../shared/picture/png.ts';
 
 /** What a SaveImage/SaveAudio/... node writes for one output type when no extension is configured. */
 export const DEFAULT_EXTENSION_BY_TYPE: Record<string, string> = {

@@ -2,16 +2,16 @@
 // bitmap text back, so they check what a user would see, not how it was drawn.
 import { crc32, inflateSync } from 'node:zlib';
 
-import { GLYPHS, GLYPH_HEIGHT, GLYPH_WIDTH, glyphFor, toFontText } from './font5x7.ts';
+import { GLYPHS, GLYPH_HEIGHT, GLYPH_WIDTH, glyphFor, toFontText } from '../shared/picture/font5x7.ts';
 import { makePng } from './files.ts';
 import type { VisionatrixSimulator } from './index.ts';
 import { startVisionatrixSimulator } from './index.ts';
-import { PLACEHOLDER_TITLE, TEXT_COLOUR, TITLE_COLOUR, paletteFor } from './placeholderImage.ts';
-import type { Rgb } from './raster.ts';
-import { Raster } from './raster.ts';
+import { PLACEHOLDER_TITLE, TEXT_COLOUR, TITLE_COLOUR, paletteFor } from '../shared/picture/placeholderImage.ts';
+import type { Rgb } from '../shared/picture/raster.ts';
+import { Raster } from '../shared/picture/raster.ts';
 import type { PictureRequest } from './resultPicture.ts';
 import { makeResultPicture, promptOf } from './resultPicture.ts';
-import { wrapText } from './textWrap.ts';
+import { wrapText } from '../shared/picture/textWrap.ts';
 
 interface Decoded {
 	width: number;

@@ -1,5 +1,5 @@
 // TaskDetailsShort / TaskDetails as the server serializes them (field order of the pydantic models).
-import { PyFloat } from './fastapi.ts';
+import { PyFloat } from '../shared/fastapi.ts';
 import type { Engine, InternalTask } from './state.ts';
 
 const EXTRA_FLAG_DEFAULTS: Record<string, unknown> = {

@@ -2,8 +2,8 @@
 // image), flow and place in the batch. Sized like the input image when there is one (background
 // removal keeps the size, and tests resize the result), else 512x512.
 import { pngSize } from './files.ts';
-import type { PlaceholderSpec } from './placeholderImage.ts';
-import { makePlaceholderPng } from './placeholderImage.ts';
+import type { PlaceholderSpec } from '../shared/picture/placeholderImage.ts';
+import { makePlaceholderPng } from '../shared/picture/placeholderImage.ts';
 
 export const DEFAULT_PICTURE_SIZE = { width: 512, height: 512 };
 

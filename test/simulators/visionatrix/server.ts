@@ -7,7 +7,7 @@ import { createSimHttpServer } from '../shared/httpShell.ts';
 
 import type { UserInfo } from './create.ts';
 import { createTasks } from './create.ts';
-import { HttpError, ParamReader, UncaughtError, ValidationFailed, errors, pyJson } from './fastapi.ts';
+import { HttpError, ParamReader, UncaughtError, ValidationFailed, errors, pyJson } from '../shared/fastapi.ts';
 import { buildZip, contentDisposition, contentTypeFor, downloadName, fileHeaders } from './files.ts';
 import { renderDetails, renderShort } from './render.ts';
 import type { Engine, InternalTask, SimFlow } from './state.ts';

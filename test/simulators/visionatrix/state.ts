@@ -3,7 +3,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-import { PyFloat, isoNaive, nowMicros, pyJson } from './fastapi.ts';
+import { PyFloat, isoNaive, nowMicros, pyJson } from '../shared/fastapi.ts';
 import {
 	CLASS_TYPE_BY_OUTPUT_TYPE,
 	DEFAULT_EXTENSION_BY_TYPE,
@@ -14,6 +14,7 @@ import {
 } from './files.ts';
 import { makeResultPicture } from './resultPicture.ts';
 import type { OutputSpec, ProgressWrite, SimTask, SimTaskState, WebhookPost } from './types.ts';
+import { TimerSet } from '../shared/timers.ts';
 
 /** `worker_id` of the simulated local worker: `${user}:${hostname}:[${device}]:${index}`. */
 export const SIM_WORKER_ID = 'admin:visionatrix-sim:[cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync]:0';
@@ -135,7 +136,7 @@ export class Engine {
 	readonly processStartIso = isoNaive(nowMicros());
 	private nextId = 1;
 	private readonly createdIds = new Set<number>();
-	private readonly timers = new Set<NodeJS.Timeout>();
+	private readonly timers = new TimerSet();
 	private readonly waiters = new Set<Waiter>();
 	private readonly webhookRequests = new Set<ClientRequest>();
 	private activeSerial: number | null = null;
@@ -182,18 +183,11 @@ export class Engine {
 	// Scheduling
 
 	private setTimer(fn: () => void, ms: number): NodeJS.Timeout {
-		const timer = setTimeout(() => {
-			this.timers.delete(timer);
-			if (!this.closed) fn();
-		}, Math.max(0, ms));
-		this.timers.add(timer);
-		return timer;
+		return this.timers.after(ms, fn);
 	}
 
 	private clearTimer(timer: NodeJS.Timeout | undefined): void {
-		if (!timer) return;
-		clearTimeout(timer);
-		this.timers.delete(timer);
+		this.timers.cancel(timer);
 	}
 
 	private setTaskTimer(task: InternalTask, ms: number, fn: () => void): void {
@@ -635,8 +629,7 @@ export class Engine {
 
 	close(): void {
 		this.closed = true;
-		for (const timer of this.timers) clearTimeout(timer);
-		this.timers.clear();
+		this.timers.stop();
 		for (const request of this.webhookRequests) request.destroy();
 		this.webhookRequests.clear();
 		for (const waiter of this.waiters) waiter.reject(new Error('The Visionatrix simulator was closed.'));
