@@ -3,7 +3,8 @@
 import { mimeTypeFromFileName } from '../../nodes/shared/core/files.ts';
 import type { DownloadedFile } from '../../nodes/shared/core/files.ts';
 import type { CliRuntime } from '../runtime/cliRuntime.ts';
-import { UsageError } from './args.ts';
+import type { ParsedArgs } from './args.ts';
+import { keyValue, UsageError } from './args.ts';
 
 export async function readArgumentFile(runtime: CliRuntime, argument: string, path: string): Promise<Uint8Array> {
 	try {
@@ -47,4 +48,15 @@ export async function readValuesFile(runtime: CliRuntime, argument: string, path
 		}
 	}
 	return parsed as Record<string, string | number | boolean>;
+}
+
+/** `run`'s input values: `--inputs file.json`, then each `--input name=value`, which wins over the same name in the file. */
+export async function inputValuesFromArgs(runtime: CliRuntime, args: ParsedArgs): Promise<Record<string, string | number | boolean>> {
+	const inputsPath = args.values.get('inputs');
+	const values = inputsPath === undefined ? {} : await readValuesFile(runtime, '--inputs', inputsPath);
+	for (const text of args.lists.get('input') ?? []) {
+		const [name, value] = keyValue('input', text);
+		values[name] = value;
+	}
+	return values;
 }

@@ -19,6 +19,11 @@ export interface JobCli<Job> {
 	connect(context: CommandContext): JobAdapter<Job>;
 	/** A job in one line for a person, e.g. "task 42  sdxl_lighting  running 45.0 %". */
 	describe(job: Job): string;
+	/**
+	 * The server's own word for where a job stands (Flowscale's run `status`), shown with its
+	 * progress: where not every word is known, "running" alone would hide what the server said.
+	 */
+	stateWord?(job: Job): string;
 	/** What `cancel` does on this server, and its word for done ("deleted"); without it there is no `cancel`. */
 	cancel?: { summary: string; done: string };
 }

@@ -60,7 +60,9 @@ export function runReport<Job>(context: CommandContext, cli: JobCli<Job>, jobs: 
 		onProgress(progress, job) {
 			const id = jobs.id(job);
 			const position = ids.length > 1 ? ` (${ids.indexOf(id) + 1}/${ids.length})` : '';
-			output.progress(`${jobs.noun} ${id}${position}`, progress, { [field]: cli.parseId(id) });
+			const word = cli.stateWord?.(job);
+			const said = word === undefined ? {} : { status: word };
+			output.progress(`${jobs.noun} ${id}${position}${word ? ` ${word}` : ''}`, progress, { [field]: cli.parseId(id), ...said });
 		},
 		async onJobFinished({ job, files }) {
 			const saved = await saveAndReport(context.runtime, output, outDir(context.args), files);

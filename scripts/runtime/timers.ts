@@ -19,7 +19,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 	});
 }
 
-export function scriptEnv(transport: Transport, logger?: Logger): Env {
+/**
+ * `plainTransport` (no credential) is for providers whose files come from another host through
+ * pre-signed links (Flowscale); without it the core refuses such downloads.
+ */
+export function scriptEnv(transport: Transport, logger?: Logger, options: { plainTransport?: Transport } = {}): Env {
 	// Deno's and Node 22+'s global WebSocket; on Node 20 there is none, and jobs are polled.
-	return { transport, sleep, now: () => Date.now(), logger, openSocket: standardSocket() };
+	return { transport, sleep, now: () => Date.now(), logger, openSocket: standardSocket(), ...options };
 }

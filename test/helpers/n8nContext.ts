@@ -7,6 +7,7 @@
 import type {
 	IBinaryData,
 	ICredentialDataDecryptedObject,
+	ICredentialType,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
@@ -130,10 +131,33 @@ function httpRequestWithAuthentication(state: HelperState) {
 	return async function (this: { getExecutionCancelSignal?: () => AbortSignal | undefined }, credentialType: string, request: IHttpRequestOptions): Promise<unknown> {
 		const { credential } = registeredCredential(credentialType);
 		assertNodeUses(state.node, credentialType);
-		const authenticate = credential.authenticate as (c: ICredentialDataDecryptedObject, r: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 		const withExecutionSignal = 'getExecutionCancelSignal' in this ? { ...request, abortSignal: this.getExecutionCancelSignal?.() } : { ...request };
-		return await httpRequest.call(state, await authenticate(state.options.credentials, withExecutionSignal));
+		return await httpRequest.call(state, await applyAuthentication(credential.authenticate, state.options.credentials, withExecutionSignal));
 	};
+}
+
+/**
+ * A credential's `authenticate`: a function, or n8n's declarative generic form, whose header
+ * and query values here may only be `={{$credentials.<field>}}` (anything else throws).
+ */
+async function applyAuthentication(
+	authenticate: ICredentialType['authenticate'],
+	credentials: ICredentialDataDecryptedObject,
+	request: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	if (typeof authenticate === 'function') return await authenticate(credentials, request);
+	if (!authenticate) return request;
+	if (authenticate.type !== 'generic') throw new Error(`n8nContext: unsupported authenticate type ${String(authenticate.type)}`);
+	const resolve = (values: Record<string, unknown> = {}) =>
+		Object.fromEntries(
+			Object.entries(values).map(([name, value]) => {
+				const field = /^=\{\{\s*\$credentials\.(\w+)\s*\}\}$/.exec(String(value))?.[1];
+				if (!field) throw new Error(`n8nContext: unsupported credential expression ${String(value)}`);
+				return [name, String(credentials[field] ?? '')];
+			}),
+		);
+	const { headers, qs } = authenticate.properties;
+	return { ...request, headers: { ...request.headers, ...resolve(headers) }, qs: { ...request.qs, ...resolve(qs) } };
 }
 
 /** helpers.httpRequest: sends as it is, with the request's own signal and timeout. */

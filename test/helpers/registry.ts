@@ -4,7 +4,10 @@
 // test/unit/n8n/registry.test.ts checks it against package.json's `n8n` section.
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
+import { FlowscaleApi } from '../../credentials/FlowscaleApi.credentials.ts';
 import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials.ts';
+import { FlowscaleRun } from '../../nodes/FlowscaleRun/FlowscaleRun.node.ts';
+import { FlowscaleTrigger } from '../../nodes/FlowscaleTrigger/FlowscaleTrigger.node.ts';
 import { VisionatrixTask } from '../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
 import { VisionatrixTrigger } from '../../nodes/VisionatrixTrigger/VisionatrixTrigger.node.ts';
 
@@ -23,6 +26,7 @@ export interface ProviderClasses {
 /** A new provider adds its line here. */
 export const PROVIDERS = {
 	visionatrix: { credentials: [VisionatrixApi], nodes: [VisionatrixTask, VisionatrixTrigger] },
+	flowscale: { credentials: [FlowscaleApi], nodes: [FlowscaleRun, FlowscaleTrigger] },
 } satisfies Record<string, ProviderClasses>;
 
 export type ProviderId = keyof typeof PROVIDERS;

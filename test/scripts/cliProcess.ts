@@ -58,8 +58,8 @@ export class CliProcess {
 
 	constructor(runner: CliRunner, args: string[], options: { env?: Record<string, string>; cwd?: string; allowEnv?: boolean } = {}) {
 		const [command, ...leading] = runner.command({ allowEnv: options.allowEnv });
-		// Only what the test sets: no VISIONATRIX_* from the machine running the tests.
-		const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('VISIONATRIX_')));
+		// Only what the test sets: no VISIONATRIX_* or FLOWSCALE_* from the machine running the tests.
+		const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VISIONATRIX|FLOWSCALE)_/.test(name)));
 		this.child = spawn(command, [...leading, ...args], {
 			cwd: options.cwd ?? ROOT,
 			env: { ...env, NO_COLOR: '1', ...options.env },

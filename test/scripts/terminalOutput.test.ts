@@ -10,6 +10,10 @@ describe('the terminal progress bar', () => {
 		expect(formatDuration(3_725_000)).toBe('1:02:05');
 	});
 
+	it('draws no bar for a server that reports no percent', () => {
+		expect(progressLine('run abc running', { phase: 'running', elapsedMs: 7_400 })).toBe('run abc running  0:07 elapsed  estimating…');
+	});
+
 	it('redraws one line in place, moves the clocks between readings, and ends the line before other text', () => {
 		jest.useFakeTimers();
 		try {

@@ -4,7 +4,7 @@ import type { Logger as N8nLogger } from 'n8n-workflow';
 import type { Env, Logger } from '../core/env.ts';
 import { standardSocket } from '../core/sockets.ts';
 import type { N8nTransportOptions, RequestContext } from './transport.ts';
-import { n8nTransport } from './transport.ts';
+import { n8nPlainTransport, n8nTransport } from './transport.ts';
 
 type SleepFunction = (ms: number, signal?: AbortSignal) => Promise<void>;
 
@@ -17,6 +17,7 @@ const hostSleep: SleepFunction =
 export function n8nEnv(context: RequestContext, credentialType: string, options: N8nTransportOptions = {}): Env {
 	return {
 		transport: n8nTransport(context, credentialType, options),
+		plainTransport: n8nPlainTransport(context),
 		sleep: hostSleep,
 		now: () => Date.now(),
 		logger: loggerFrom(context.logger),

@@ -1,5 +1,6 @@
-// The one way out to the network from n8n: every core request goes through the credential's
-// authentication and n8n's proxy and SSRF settings, via httpRequestWithAuthentication.
+// The one way out to the network from n8n: every core request goes through n8n's proxy and SSRF
+// settings; those to the service through the credential (httpRequestWithAuthentication), those to
+// another host (a pre-signed download link) through the plain helper, with no credential at all.
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions, IPollFunctions, IWebhookFunctions } from 'n8n-workflow';
 
 import { connectionErrorFrom } from '../core/errors.ts';
@@ -19,6 +20,30 @@ export interface N8nTransportOptions {
 }
 
 export function n8nTransport(context: RequestContext, credentialType: string, options: N8nTransportOptions = {}): Transport {
+	return helperTransport(options, async (request, requestOptions) => {
+		// n8n 2.x's httpRequestWithAuthentication swaps the request's signal for the execution's
+		// cancel signal whenever the context it runs on has one, so Stop would cut a job submission
+		// or its clean-up short. Those are sent on a view of the context without that signal; n8n
+		// still applies the credential (a static one, or a token from preAuthentication, renewed on
+		// a 401) and its proxy and SSRF rules.
+		const on = request.mustFinish ? withoutExecutionCancelSignal(context) : context;
+		return await context.helpers.httpRequestWithAuthentication.call(on, credentialType, requestOptions);
+	});
+}
+
+/**
+ * For another host (a pre-signed download link): n8n's plain request helper, so no credential,
+ * API key or auth goes with it; n8n's proxy and SSRF rules still apply. The credential's "ignore
+ * SSL issues" is the service's, not that host's, so it does not apply here.
+ */
+export function n8nPlainTransport(context: RequestContext): Transport {
+	return helperTransport({}, async (_request, requestOptions) => await context.helpers.httpRequest(requestOptions));
+}
+
+type HelperSend = (request: TransportRequest, options: IHttpRequestOptions) => Promise<unknown>;
+
+/** A core request as n8n's request helpers take it, sent by `send`, and the answer read back. */
+function helperTransport(options: N8nTransportOptions, send: HelperSend): Transport {
 	return async (request) => {
 		const { body, headers } = await encodeBody(request.body, request.headers);
 		const requestOptions: IHttpRequestOptions = {
@@ -39,13 +64,7 @@ export function n8nTransport(context: RequestContext, credentialType: string, op
 		};
 		let response: FullResponse;
 		try {
-			// n8n 2.x's httpRequestWithAuthentication swaps the request's signal for the execution's
-			// cancel signal whenever the context it runs on has one, so Stop would cut a job submission
-			// or its clean-up short. Those are sent on a view of the context without that signal; n8n
-			// still applies the credential (a static one, or a token from preAuthentication, renewed on
-			// a 401) and its proxy and SSRF rules.
-			const on = request.mustFinish ? withoutExecutionCancelSignal(context) : context;
-			response = (await context.helpers.httpRequestWithAuthentication.call(on, credentialType, requestOptions)) as FullResponse;
+			response = (await send(request, requestOptions)) as FullResponse;
 		} catch (error) {
 			if (request.signal?.aborted) throw error;
 			throw connectionErrorFrom(error);

@@ -1,6 +1,7 @@
 // The one list of providers `genflows` knows; scripts/genflows.ts and scripts/demo.ts both run it.
 // A new provider adds its module here.
 import type { ProviderCli } from '../command.ts';
+import { flowscaleCli } from './flowscale.ts';
 import { visionatrixCli } from './visionatrix.ts';
 
-export const CLI_PROVIDERS: ProviderCli[] = [visionatrixCli];
+export const CLI_PROVIDERS: ProviderCli[] = [visionatrixCli, flowscaleCli];

@@ -4,16 +4,10 @@ import type { FileInput, FlowInputValue, TaskInput } from '../../../nodes/shared
 import type { CliRuntime } from '../../runtime/cliRuntime.ts';
 import type { ParsedArgs } from '../args.ts';
 import { keyValue, wholeNumberArg } from '../args.ts';
-import { readValuesFile, uploadFromPath } from '../inputFiles.ts';
+import { inputValuesFromArgs, uploadFromPath } from '../inputFiles.ts';
 
 export async function taskInputFromArgs(runtime: CliRuntime, args: ParsedArgs): Promise<TaskInput> {
-	const inputsPath = args.values.get('inputs');
-	// --input wins over the same name in --inputs.
-	const inputs: Record<string, FlowInputValue> = inputsPath === undefined ? {} : await readValuesFile(runtime, '--inputs', inputsPath);
-	for (const text of args.lists.get('input') ?? []) {
-		const [name, value] = keyValue('input', text);
-		inputs[name] = value;
-	}
+	const inputs: Record<string, FlowInputValue> = await inputValuesFromArgs(runtime, args);
 	const files: Record<string, FileInput> = {};
 	for (const text of args.lists.get('file') ?? []) {
 		const [name, path] = keyValue('file', text);

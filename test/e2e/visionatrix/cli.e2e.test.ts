@@ -47,15 +47,19 @@ test('n8n export:nodes lists the package nodes under their community-package nam
 	const nodes = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; version: number | number[]; credentials?: Array<{ name: string; required?: boolean }>; polling?: boolean }>;
 	const ours = nodes.filter((node) => node.name.startsWith('n8n-nodes-genflows.'));
 	expect(ours.map((node) => node.name).sort()).toEqual([
+		'n8n-nodes-genflows.flowscaleRun',
+		'n8n-nodes-genflows.flowscaleRunTool',
+		'n8n-nodes-genflows.flowscaleTrigger',
 		'n8n-nodes-genflows.visionatrixTask',
 		'n8n-nodes-genflows.visionatrixTaskTool',
 		'n8n-nodes-genflows.visionatrixTrigger',
 	]);
 	for (const node of ours) {
 		expect(node.version).toBe(1);
-		expect(node.credentials).toEqual([{ name: 'visionatrixApi', required: true }]);
+		const credential = node.name.includes('.visionatrix') ? 'visionatrixApi' : 'flowscaleApi';
+		expect(node.credentials).toEqual([{ name: credential, required: true }]);
 	}
-	expect(ours.find((node) => node.name.endsWith('visionatrixTrigger'))?.polling).toBe(true);
+	expect(ours.filter((node) => node.polling).map((node) => node.name).sort()).toEqual(['n8n-nodes-genflows.flowscaleTrigger', 'n8n-nodes-genflows.visionatrixTrigger']);
 });
 
 test('example "remove background": HTTP Request file -> Visionatrix -> Edit Image, bytes intact all the way', async () => {
