@@ -4,7 +4,7 @@
 import { JobFailedError } from '../../nodes/shared/core/errors.ts';
 import type { JobAdapter } from '../../nodes/shared/core/job.ts';
 import { jobLabel } from '../../nodes/shared/core/job.ts';
-import type { JobStatus } from '../../nodes/shared/core/waiter.ts';
+import { describeState } from '../../nodes/shared/core/waiter.ts';
 import type { Command, CommandContext } from './command.ts';
 import type { JobCli, JobId } from './jobCli.ts';
 import { idField } from './jobCli.ts';
@@ -53,7 +53,7 @@ function resultsCommand<Job>(cli: JobCli<Job>): Command {
 			const status = jobs.status(job);
 			const label = jobLabel(jobs, String(id));
 			if (status.phase === 'failed') throw new JobFailedError(label, String(id), status.error ?? '');
-			if (status.phase !== 'succeeded') throw new Error(`${label} has not finished yet (${stateText(status)}).`);
+			if (status.phase !== 'succeeded') throw new Error(`${label} has not finished yet (${describeState(status)}).`);
 			const files = await saveAndReport(context.runtime, context.output, outDir(context.args), jobs.results(job, context.signal));
 			context.output.result({ [idField(cli)]: id, files }, [doneLine(files.length, `${jobs.noun} ${id}`)]);
 		},
@@ -76,9 +76,4 @@ function cancelCommand<Job>(cli: JobCli<Job>, cancel: NonNullable<JobCli<Job>['c
 			context.output.result({ [idField(cli)]: id, [cancel.done]: true }, [`${jobs.noun} ${id} ${cancel.done}`]);
 		},
 	};
-}
-
-/** "running, 45.0 %", or the bare phase when the server reports no percent. */
-function stateText(status: JobStatus): string {
-	return status.progress === undefined ? status.phase : `${status.phase}, ${status.progress.toFixed(1)} %`;
 }

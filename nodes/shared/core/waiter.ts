@@ -219,7 +219,8 @@ function clamp(value: number, min: number, max: number): number {
 	return Math.min(max, Math.max(min, Math.round(value)));
 }
 
-function describeState(status: JobStatus): string {
+/** "running, 42.0 %": how a job stood, for messages. */
+export function describeState(status: JobStatus): string {
 	if (status.progress === undefined) return status.phase;
 	return `${status.phase}, ${status.progress.toFixed(1)} %`;
 }

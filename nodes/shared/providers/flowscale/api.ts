@@ -16,13 +16,13 @@ import type { RetryPolicy } from '../../core/retry.ts';
 import { mayHaveBeenCarriedOut } from '../../core/retry.ts';
 import type { FinishedJob } from '../../core/run.ts';
 import { waitForAll } from '../../core/run.ts';
-import { redactUrl } from '../../core/redact.ts';
 import type { BaseUrlRules } from '../../core/urls.ts';
 import { parseJsonResponse, parseValue } from '../../core/validate.ts';
 import type { PollingPlan, WaitProgress } from '../../core/waiter.ts';
 import { FLOWSCALE_JOB_WORDS, flowscaleJobs } from './job.ts';
 import type { Submission } from './lostRun.ts';
 import { isLostRun, lostRunError } from './lostRun.ts';
+import { checkLink, expiredLinkError } from './outputs.ts';
 import type { OutputState } from './outputs.ts';
 import { OUTPUT_READY_LIMIT_MS, outputFileName, outputNamesOf, waitForOutput } from './outputs.ts';
 import type { RunInput } from './runInput.ts';
@@ -370,35 +370,10 @@ function sortRuns(runs: Run[], field: RunSortField, order: 'asc' | 'desc'): Run[
 	return [...runs].sort((a, b) => sign * (timeOf(a) - timeOf(b) || 0));
 }
 
-/** A pre-signed link must be absolute: it is fetched as it is, on its own host. */
-function checkLink(downloadUrl: string): URL {
-	let url: URL | undefined;
-	try {
-		url = new URL(downloadUrl.trim());
-	} catch {
-		url = undefined;
-	}
-	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-		throw new InputError('downloadUrl', `The download link "${redactUrl(downloadUrl)}" is not an absolute http:// or https:// URL.`);
-	}
-	return url;
-}
-
 function checkRunId(runId: string): string {
 	const id = String(runId ?? '').trim();
 	if (!id) throw new InputError('runId', 'No run id was given.');
 	return id;
-}
-
-function expiredLinkError(path: string, error: ApiError): ApiError {
-	return new ApiError({
-		service: 'The Flowscale storage host',
-		status: error.status,
-		method: 'GET',
-		path,
-		serverMessage: 'the pre-signed download link has expired ("Request has expired")',
-		hint: 'Ask Flowscale for the output again (Get Output, or the run\'s results) for a fresh link: links are valid for a limited time.',
-	});
 }
 
 function flowscaleHint(status: number, path: string): string | undefined {

@@ -2,8 +2,9 @@
 // A run's outputs: which there are, and waiting for one the server has not stored yet.
 import type { Deadline } from '../../core/client.ts';
 import type { Env } from '../../core/env.ts';
-import { formatSeconds, GenflowsError, JobFailedError } from '../../core/errors.ts';
+import { ApiError, formatSeconds, GenflowsError, InputError, JobFailedError } from '../../core/errors.ts';
 import { extensionOf, safeFileName } from '../../core/files.ts';
+import { redactUrl } from '../../core/redact.ts';
 import type { OutputLink, Run } from './schemas.ts';
 
 /** What `GET /api/v1/runs/output` says of one output. */
@@ -81,4 +82,30 @@ function notReadyError(wait: OutputWait, httpStatus: number): GenflowsError {
 		`${wait.label} completed, but its output "${wait.name}" was still not ready for download (the server answered ${httpStatus}) when the ${formatSeconds(wait.end.limitMs)} limit ran out.`,
 		{ hint: `The run's files stay on the server: fetch them later by the run id (${wait.runId}), or raise the timeout.` },
 	);
+}
+
+/** A pre-signed link must be absolute: it is fetched as it is, on its own host. */
+export function checkLink(downloadUrl: string): URL {
+	let url: URL | undefined;
+	try {
+		url = new URL(downloadUrl.trim());
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+		throw new InputError('downloadUrl', `The download link "${redactUrl(downloadUrl)}" is not an absolute http:// or https:// URL.`);
+	}
+	return url;
+}
+
+/** What the storage host's "Request has expired" means, in words. */
+export function expiredLinkError(path: string, error: ApiError): ApiError {
+	return new ApiError({
+		service: 'The Flowscale storage host',
+		status: error.status,
+		method: 'GET',
+		path,
+		serverMessage: 'the pre-signed download link has expired ("Request has expired")',
+		hint: 'Ask Flowscale for the output again (Get Output, or the run\'s results) for a fresh link: links are valid for a limited time.',
+	});
 }

@@ -3,7 +3,7 @@
 import { ApiClient } from '../../core/client.ts';
 import type { Env } from '../../core/env.ts';
 import type { GenflowsError } from '../../core/errors.ts';
-import { InputError, isApiError, isConnectionError, JobFailedError, UncertainSubmissionError } from '../../core/errors.ts';
+import { InputError, isApiError, JobFailedError } from '../../core/errors.ts';
 import { requireWholeNumber } from '../../core/inputChecks.ts';
 import type { DownloadedFile } from '../../core/files.ts';
 import type { JobFile } from '../../core/job.ts';
@@ -27,7 +27,8 @@ import {
 	userInfoSchema,
 } from './schemas.ts';
 import type { TaskInput } from './taskInput.ts';
-import { buildTaskForm, isFileInput } from './taskInput.ts';
+import { buildTaskForm, refusedByComfyUi } from './taskInput.ts';
+import { lostSubmissionError, tasksOfLostSubmission, withFingerprint } from './lostTask.ts';
 import { VISIONATRIX_JOB_WORDS, visionatrixJobs } from './job.ts';
 import { isTaskFinished, taskStatus } from './taskState.ts';
 
@@ -91,8 +92,6 @@ const CANCEL_TIMEOUT_MS = 15_000;
 /** How long the look-up after a lost create answer may take; it runs even when the run's limit is over. */
 const RECOVERY_TIMEOUT_MS = 15_000;
 
-/** The largest seed the server picks itself (1..2147483647). */
-const MAX_SEED = 2_147_483_647;
 
 const FALLBACK_BY_OUTPUT_TYPE: Record<string, { extension: string; mimeType: string }> = {
 	image: { extension: 'png', mimeType: 'image/png' },
@@ -173,7 +172,6 @@ export class Visionatrix {
 	 * flow whose stored inputs match what was sent (the seed, which we chose, makes them unique).
 	 */
 	private async findLostSubmission(flow: Flow, input: TaskInput, form: FormPart[], lost: GenflowsError): Promise<TaskRunResults> {
-		const count = input.count ?? 1;
 		let tasks: TaskShort[];
 		try {
 			const query = { name: flow.name, group_scope: input.groupScope ?? 1, only_parent: true };
@@ -185,14 +183,7 @@ export class Visionatrix {
 		} catch (error) {
 			throw lostSubmissionError(flow, lost, `looking for it failed too (${error instanceof Error ? error.message : String(error)})`);
 		}
-		const matching = tasks.filter((task) => sentInputsMatch(flow, form, task));
-		const ours =
-			input.seed !== undefined
-				? matching.filter((task) => {
-						const offset = Number(task.input_params?.seed) - (input.seed as number);
-						return Number.isInteger(offset) && offset >= 0 && offset < count;
-					})
-				: matching.filter((task) => task.error === '' && task.progress < 100).slice(0, count);
+		const ours = tasksOfLostSubmission(flow, input, form, tasks);
 		if (ours.length === 0) throw lostSubmissionError(flow, lost, 'no task with these inputs was found');
 		const ids = ours.map((task) => task.task_id).sort((a, b) => a - b);
 		this.http.env.logger?.info(`Visionatrix: the answer to creating a task of "${flow.name}" was lost; found task ${ids.join(', ')} on the server`);
@@ -377,45 +368,6 @@ export class Visionatrix {
 	async deleteQuietly(taskIds: number[]): Promise<number[]> {
 		return (await cancelQuietly(visionatrixJobs(this), taskIds.map(String), this.http.env)).map(Number);
 	}
-}
-
-/**
- * The seed the server would otherwise pick at random, picked here instead (for flows that take
- * one), so that a task whose create answer was lost can be told apart from any other.
- */
-function withFingerprint(flow: Flow, input: TaskInput, random: () => number): TaskInput {
-	const ownSeedInput = flow.input_params.some((param) => param.name === 'seed');
-	if (input.seed !== undefined || !flow.is_seed_supported || ownSeedInput) return input;
-	const count = Math.max(1, Number.isSafeInteger(input.count) ? (input.count as number) : 1);
-	return { ...input, seed: 1 + Math.floor(random() * (MAX_SEED - count)) };
-}
-
-/** Whether a task's stored inputs (form strings, as the server keeps them) are the text inputs this form sent. */
-function sentInputsMatch(flow: Flow, form: FormPart[], task: TaskShort): boolean {
-	const stored = task.input_params ?? {};
-	const textInputs = new Set(flow.input_params.filter((param) => !isFileInput(param)).map((param) => param.name));
-	return form.every((part) => !('value' in part) || !textInputs.has(part.name) || String(stored[part.name]) === part.value);
-}
-
-function lostSubmissionError(flow: Flow, lost: GenflowsError, why: string): UncertainSubmissionError {
-	const reason = isConnectionError(lost) ? lost.reason : lost.message;
-	return new UncertainSubmissionError(
-		`The answer to creating a Visionatrix task of flow "${flow.name}" was lost (${reason}) after the request may have reached the server, and ${why}. The task may exist and run on the server: it was not submitted again.`,
-		{
-			hint: `Look for the newest task of "${flow.name}" (Get Many in n8n, or genflows visionatrix list --flow ${flow.name}) before running it again.`,
-			cause: lost,
-		},
-	);
-}
-
-function refusedByComfyUi(flow: Flow, input: TaskInput): InputError {
-	const sent = Object.entries(input.inputs ?? {})
-		.map(([name, value]) => `${name}=${JSON.stringify(value)}`)
-		.join(', ');
-	return new InputError(
-		'inputs',
-		`The server's ComfyUI refused the values given to flow "${flow.name}" (prompt_outputs_failed_validation): an input is outside what its node accepts, for example a fraction for a whole-number input or a value out of range. Inputs sent: ${sent || 'none'}.`,
-	);
 }
 
 function checkTaskId(taskId: number): number {

@@ -180,3 +180,14 @@ function reservedFields(input: TaskInput): FormPart[] {
 function snakeCase(name: string): string {
 	return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
+
+/** The server's ComfyUI refused a value our checks let through; its answer names no input, so this lists what was sent. */
+export function refusedByComfyUi(flow: Flow, input: TaskInput): InputError {
+	const sent = Object.entries(input.inputs ?? {})
+		.map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+		.join(', ');
+	return new InputError(
+		'inputs',
+		`The server's ComfyUI refused the values given to flow "${flow.name}" (prompt_outputs_failed_validation): an input is outside what its node accepts, for example a fraction for a whole-number input or a value out of range. Inputs sent: ${sent || 'none'}.`,
+	);
+}
