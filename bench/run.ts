@@ -12,6 +12,9 @@ import { scriptEnv } from '../scripts/runtime/timers.ts';
 import { startVisionatrixSimulator } from '../test/simulators/visionatrix/index.ts';
 import type { DownloadWay } from './downloadMemory.ts';
 import { FILE_BYTES, measureInChild, startBigFileServer, WAYS } from './downloadMemory.ts';
+import { flowscaleBench } from './flowscale.ts';
+import type { WaitSample } from './stats.ts';
+import { percentile, waitRow, waitTableLine } from './stats.ts';
 import type { WorkerTimeSample } from './workerTime.ts';
 import { workerTime } from './workerTime.ts';
 
@@ -57,18 +60,8 @@ const STRATEGIES: Record<string, Partial<PollingPlan> | undefined> = {
 	'fixed 5 s poller': fixed(5_000),
 };
 
-interface Sample {
-	latencyMs: number;
-	requests: number;
-}
-
 function duration(ms: number): string {
 	return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
-
-function percentile(values: number[], share: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))];
 }
 
 async function main(): Promise<void> {
@@ -79,7 +72,7 @@ async function main(): Promise<void> {
 	const visionatrix = new Visionatrix({ baseUrl: simulator.url, env: scriptEnv(fetchTransport()) });
 	const flow = await visionatrix.getInstalledFlow('sdxl_lighting');
 
-	async function oneJob(durationMs: number, plan: Partial<PollingPlan> | undefined): Promise<Sample> {
+	async function oneJob(durationMs: number, plan: Partial<PollingPlan> | undefined): Promise<WaitSample> {
 		// A random time in the queue first (0-5 s), so that a fixed poller's phase against the
 		// finish is random, as it is for real jobs, and not lucky by construction.
 		const queuedMs = Math.round(Math.random() * 5_000);
@@ -95,16 +88,7 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const runs = DURATIONS_MS.flatMap((durationMs) =>
 		Object.entries(STRATEGIES).map(async ([strategy, plan]) => {
-			const samples = await Promise.all(Array.from({ length: REPETITIONS }, () => oneJob(durationMs, plan)));
-			return {
-				durationMs,
-				strategy,
-				repetitions: REPETITIONS,
-				medianLatencyMs: percentile(samples.map((sample) => sample.latencyMs), 0.5),
-				p90LatencyMs: percentile(samples.map((sample) => sample.latencyMs), 0.9),
-				medianRequests: percentile(samples.map((sample) => sample.requests), 0.5),
-				samples,
-			};
+			return waitRow(durationMs, strategy, await Promise.all(Array.from({ length: REPETITIONS }, () => oneJob(durationMs, plan))));
 		}),
 	);
 	// The node itself, once per wait mode and repetition, alongside the waiter runs above.
@@ -121,8 +105,10 @@ async function main(): Promise<void> {
 			samples,
 		};
 	});
+	const flowscaleRuns = flowscaleBench();
 	const results = await Promise.all(runs);
 	const workerTimes = await Promise.all(workerTimeRuns);
+	const flowscale = await flowscaleRuns;
 	await simulator.close();
 	// After the waiter runs, alone, so that nothing else moves the memory figures.
 	const memory = await downloadMemory();
@@ -133,6 +119,10 @@ async function main(): Promise<void> {
 		what: 'latency = time from the simulator setting progress 100 to waitForTask returning; requests = create + status reads per job',
 		wallClockMs: Date.now() - started,
 		results,
+		flowscale: {
+			what: 'Flowscale runs with two outputs: latency = time from the simulator marking the run completed to runWorkflow returning; requests = create + status reads + output reads per run (downloads go to the storage host)',
+			rows: flowscale,
+		},
 		workerTime: {
 			what: 'time inside the Visionatrix Task node (Run Flow and Wait) for one job: execute() holds a worker; webhook() calls are short callbacks',
 			rows: workerTimes,
@@ -146,10 +136,7 @@ async function main(): Promise<void> {
 	const root = join(__dirname, '..', '..');
 	await writeFile(join(root, 'bench', 'results.json'), `${JSON.stringify(report, null, '\t')}\n`);
 
-	const rows = results.map(
-		(row) =>
-			`| ${row.durationMs / 1000} s | ${row.strategy} | ${Math.round(row.medianLatencyMs)} ms | ${Math.round(row.p90LatencyMs)} ms | ${row.medianRequests} |`,
-	);
+	const rows = results.map(waitTableLine);
 	const table = [
 		'# Benchmarks',
 		'',
@@ -160,6 +147,14 @@ async function main(): Promise<void> {
 		'| job length | strategy | median latency | p90 latency | median requests per job |',
 		'| --- | --- | --- | --- | --- |',
 		...rows,
+		'',
+		'## Flowscale: our waiter vs. the SDK\'s 2 s poll',
+		'',
+		`Flowscale runs of the simulator's two-output workflow (the second output named half-way through the run), ${flowscale[0]?.repetitions ?? 0} per row running at once on their own containers after a random 0-5 s in the queue. Flowscale reports only a status word, no progress, so our waiter backs off to its 5 s cap on long runs; the other row is the same client polling every 2 s, as Flowscale's SDK does. Latency: from the simulator marking the run completed until the wait returns. Requests: the create, the status reads and the output reads for one run (the file downloads go to the storage host, the same for both).`,
+		'',
+		'| run length | strategy | median latency | p90 latency | median requests per run |',
+		'| --- | --- | --- | --- | --- |',
+		...flowscale.map(waitTableLine),
 		'',
 		'## Worker time per job: polling vs. waiting by callback',
 		'',

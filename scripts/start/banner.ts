@@ -23,6 +23,7 @@ export function banner(session: Session, options: StartOptions, seconds: number)
 		`  The other examples are under Overview; what they write lands in ${shortPath(join(session.state.filesFolder, 'genflows'))}/.`,
 		...session.notes.map((note) => `  Note: ${note}`),
 		`  Sample photo for the remove-background example: ${session.photo.url}`,
+		`  (the Flowscale webhook example takes it as "photoUrl" in the POSTed JSON)`,
 		'',
 		`State (workflows, executions, credentials) is kept in ${shortPath(session.state.path)}/; npm start -- --fresh starts over.`,
 		'Ctrl-C stops n8n and the simulators.',

@@ -13,6 +13,8 @@ provider and every example workflow; Ctrl-C stops all of it.
 Environment:
   VISIONATRIX_URL, VISIONATRIX_USER, VISIONATRIX_PASSWORD
             use this Visionatrix server instead of the simulator (user and password: Basic Auth)
+  FLOWSCALE_API_URL, FLOWSCALE_API_KEY
+            use this Flowscale deployment instead of the simulator
   GENFLOWS_OWNER_EMAIL, GENFLOWS_OWNER_PASSWORD
             the n8n login (default ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password})
   N8N_PORT  the editor's port (default 5678, or a free one when 5678 is taken)

@@ -1,9 +1,10 @@
 // One entry per provider the package has: how `npm start` gets a server for it (the bundled
 // simulator, or the user's own server from environment variables) and the credential pointing
 // there. A new provider adds an entry here; the examples find its credential by type.
+import { startFlowscaleSimulator } from '../../test/simulators/flowscale/index.ts';
 import { startVisionatrixSimulator } from '../../test/simulators/visionatrix/index.ts';
 import type { CredentialJson } from '../../test/e2e/harness/workflows.ts';
-import { visionatrixCredential } from '../../test/e2e/harness/workflows.ts';
+import { flowscaleCredential, visionatrixCredential } from '../../test/e2e/harness/workflows.ts';
 
 export interface ProviderServer {
 	url: string;
@@ -45,4 +46,21 @@ const visionatrix: StartProvider = {
 	},
 };
 
-export const START_PROVIDERS: StartProvider[] = [visionatrix];
+const flowscale: StartProvider = {
+	name: 'Flowscale',
+	credentialType: 'flowscaleApi',
+	variables: ['FLOWSCALE_API_URL', 'FLOWSCALE_API_KEY'],
+	async server(env) {
+		const name = 'Flowscale account';
+		const id = credentialId('Flowscale');
+		if (env.FLOWSCALE_API_URL) {
+			const server = { url: env.FLOWSCALE_API_URL.replace(/\/+$/, '') };
+			return { ...server, origin: 'FLOWSCALE_API_URL', credential: flowscaleCredential(server, env.FLOWSCALE_API_KEY ?? '', id, name), close: async () => undefined };
+		}
+		// A few seconds in the queue and running, so the wait is visible in the editor.
+		const simulator = await startFlowscaleSimulator({ queueMs: 1000, runMs: 3000 });
+		return { url: simulator.url, origin: 'simulator', credential: flowscaleCredential(simulator, simulator.apiKey, id, name), close: () => simulator.close() };
+	},
+};
+
+export const START_PROVIDERS: StartProvider[] = [visionatrix, flowscale];

@@ -18,14 +18,21 @@ import { groupAlive } from './harness/processes.ts';
 
 jest.setTimeout(180_000);
 
+const VISIONATRIX = { icon: 'visionatrix.svg', credential: 'Visionatrix account' };
+const FLOWSCALE = { icon: 'flowscale.svg', credential: 'Flowscale account' };
 const EXAMPLES = {
-	webhook: { id: 'visionatrix-webhook-prompt-to-image', name: 'Visionatrix: prompt in, image out (webhook)', ourNode: 'Generate Image' },
-	schedule: { id: 'visionatrix-schedule-image-to-disk', name: 'Visionatrix: daily image to disk (schedule)', ourNode: 'Generate Image' },
-	trigger: { id: 'visionatrix-trigger-collect-finished', name: 'Visionatrix: collect every finished task (trigger)', ourNode: 'Visionatrix Trigger' },
-	removeBackground: { id: 'visionatrix-remove-background', name: 'Visionatrix: remove a background, then resize', ourNode: 'Remove Background' },
+	webhook: { id: 'visionatrix-webhook-prompt-to-image', name: 'Visionatrix: prompt in, image out (webhook)', ourNode: 'Generate Image', ...VISIONATRIX },
+	schedule: { id: 'visionatrix-schedule-image-to-disk', name: 'Visionatrix: daily image to disk (schedule)', ourNode: 'Generate Image', ...VISIONATRIX },
+	trigger: { id: 'visionatrix-trigger-collect-finished', name: 'Visionatrix: collect every finished task (trigger)', ourNode: 'Visionatrix Trigger', ...VISIONATRIX },
+	removeBackground: { id: 'visionatrix-remove-background', name: 'Visionatrix: remove a background, then resize', ourNode: 'Remove Background', ...VISIONATRIX },
+	flowscaleWebhook: { id: 'flowscale-webhook-photo-to-portrait', name: 'Flowscale: photo in, portrait out (webhook)', ourNode: 'Make Portrait', ...FLOWSCALE },
+	flowscaleTrigger: { id: 'flowscale-trigger-save-finished', name: 'Flowscale: save every finished run (trigger)', ourNode: 'Flowscale Trigger', ...FLOWSCALE },
 };
 // The simulator's installed flows, as the editor lists them ("display name (name)").
 const FLOW_ITEMS = ['SDXL Lighting (sdxl_lighting)', 'Remove background (BiRefNet) (remove_background_birefnet)'];
+
+// The Flowscale simulator's image workflow, which the Flowscale webhook example runs by id.
+const PORTRAIT_WORKFLOW_ID = '550e8400-e29b-41d4-a716-446655440000';
 
 const testId = (id: string) => `[data-test-id="${id}"]`;
 const canvasNode = (name: string) => `${testId('canvas-node')}[data-node-name="${name}"]`;
@@ -98,11 +105,11 @@ test('every example opens with our node, its icon, and the imported credential c
 	for (const [key, example] of Object.entries(EXAMPLES)) {
 		await openWorkflow(example);
 		const icon = await nodeIcon(example.ourNode);
-		expect(icon.file).toBe('visionatrix.svg');
+		expect(icon.file).toBe(example.icon);
 		expect(icon.width).toBeGreaterThan(0);
 		await shots.take(`example-${key}`);
 		await openNode(example.ourNode);
-		await expect(page.locator(`${testId('node-credentials-select')} input`).inputValue()).resolves.toBe('Visionatrix account');
+		await expect(page.locator(`${testId('node-credentials-select')} input`).inputValue()).resolves.toBe(example.credential);
 		await closeNode();
 	}
 });
@@ -165,6 +172,36 @@ test('the flow list loads from the simulator and can be searched; choosing a flo
 	await shots.take('flow-fields');
 	await closeNode();
 	// The required Prompt is empty now, so n8n keeps the change unsaved and asks; the example stays as it was.
+	await page.locator(testId('project-home-menu-item')).click();
+	await page.getByRole('button', { name: 'Leave without saving' }).click();
+	await page.locator(testId('workflow-card-name')).first().waitFor();
+});
+
+test('Flowscale Run lists the deployment\'s workflows, searchable, and its credential test passes', async () => {
+	await openWorkflow(EXAMPLES.flowscaleWebhook);
+	await openNode('Make Portrait');
+	await page.locator(`${testId('resource-locator-workflowId')} ${testId('rlc-mode-selector')}`).click();
+	await page.getByRole('option', { name: 'From List' }).click();
+	await page.locator(`${testId('resource-locator-workflowId')} ${testId('rlc-input')}`).click();
+	const items = page.locator(testId('rlc-item'));
+	for (const name of ['Pet Portrait', 'Text to Image']) await items.filter({ hasText: name }).first().waitFor();
+	await page.locator(testId('rlc-search')).fill('text');
+	await items.filter({ hasText: 'Pet Portrait' }).waitFor({ state: 'detached' });
+	await items.filter({ hasText: 'Text to Image' }).first().waitFor();
+	// The current value (the example's id) stays on top; the search leaves only the matching workflow below it.
+	await expect(items.allInnerTexts()).resolves.toEqual([PORTRAIT_WORKFLOW_ID, expect.stringContaining('Text to Image')]);
+	await shots.take('flowscale-workflow-list');
+	await page.keyboard.press('Escape');
+
+	await page.locator(testId('credential-edit-button')).click();
+	await page.locator(testId('credentials-config-container-test-success')).waitFor();
+	const baseUrl = page.locator(testId('credential-connection-parameter')).filter({ hasText: 'Deployment URL' }).locator('input');
+	await expect(baseUrl.inputValue()).resolves.toBe(banner.flowscaleUrl);
+	await shots.take('flowscale-credential-test');
+	await page.locator(testId('editCredential-modal')).getByRole('button', { name: 'Close this dialog' }).click();
+	await page.locator(testId('editCredential-modal')).waitFor({ state: 'hidden' });
+	await closeNode();
+	// The list mode was a change; the example stays as shipped.
 	await page.locator(testId('project-home-menu-item')).click();
 	await page.getByRole('button', { name: 'Leave without saving' }).click();
 	await page.locator(testId('workflow-card-name')).first().waitFor();

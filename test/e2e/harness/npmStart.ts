@@ -14,6 +14,7 @@ export interface StartBanner {
 	email: string;
 	password: string;
 	simulatorUrl: string;
+	flowscaleUrl: string;
 	photoUrl: string;
 }
 
@@ -58,6 +59,7 @@ export class NpmStart {
 			email,
 			password,
 			simulatorUrl: field(/Visionatrix +(http\S+) +\(bundled simulator\)/),
+			flowscaleUrl: field(/Flowscale +(http\S+) +\(bundled simulator\)/),
 			photoUrl: field(/remove-background example: (http\S+)/),
 		};
 	}

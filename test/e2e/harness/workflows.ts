@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { FlowscaleApi } from '../../../credentials/FlowscaleApi.credentials.ts';
 import { VisionatrixApi } from '../../../credentials/VisionatrixApi.credentials.ts';
 import { VisionatrixTask } from '../../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
 import { nodeTypeOf } from '../../helpers/registry.ts';
@@ -13,6 +14,7 @@ const CREDENTIAL_NAME = 'Visionatrix account';
 /** Type names as n8n knows them, from the registry the unit tests check against package.json. */
 const VISIONATRIX_CREDENTIAL = new VisionatrixApi().name;
 const VISIONATRIX_TASK = nodeTypeOf(VisionatrixTask);
+const FLOWSCALE_CREDENTIAL = new FlowscaleApi().name;
 
 /** Credential to put into each slot of an example, by credential type (e.g. `visionatrixApi`). */
 export type CredentialBindings = Record<string, { id: string; name: string }>;
@@ -59,6 +61,11 @@ export function visionatrixCredential(
 			? { baseUrl: server.url, authentication: 'basicAuth', user: auth.user, password: auth.password, ignoreSslIssues: false }
 			: { baseUrl: server.url, authentication: 'none', ignoreSslIssues: false },
 	};
+}
+
+/** A Flowscale credential for a deployment (a simulator or a real one) at `server.url`. */
+export function flowscaleCredential(server: { url: string }, apiKey: string, id: string, name = id): CredentialJson {
+	return { id, name, type: FLOWSCALE_CREDENTIAL, data: { baseUrl: server.url, apiKey, ignoreSslIssues: false } };
 }
 
 /**

@@ -48,7 +48,7 @@ describe('a Flowscale start whose answer was lost', () => {
 		// An earlier run with other inputs, and one of another workflow: neither may be taken for it.
 		const flowscale = connect(simulator);
 		await flowscale.startRun({ workflowId: TEXT_WORKFLOW, inputs: textInputs('another prompt') });
-		await flowscale.startRun({ workflowId: '550e8400-e29b-41d4-a716-446655440000', inputs: [{ name: 'text_51536', value: 'a lost answer' }], files: [{ name: 'image_35728', file: { data: new Uint8Array([1]), fileName: 'a.png', mimeType: 'image/png' } }] });
+		await flowscale.startRun({ workflowId: '550e8400-e29b-41d4-a716-446655440000', inputs: [{ name: 'text_51536', value: 'a lost answer' }], files: [{ name: 'image_35728', file: { data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1]), fileName: 'a.png', mimeType: 'image/png' } }] });
 		simulator.faults.add({ method: 'POST', pathPrefix: '/api/v1/runs', fault: { kind: 'drop-after' } });
 		const logger = recordingLogger();
 

@@ -35,6 +35,15 @@ describe('Flowscale Run, bad input', () => {
 		expect(simulator.createdCount()).toBe(0);
 	});
 
+	it('a file that is no picture for an image input: the file, what was expected, and File Inputs', async () => {
+		const simulator = await startSimulator();
+		const items = [{ json: {}, binary: { data: { data: Buffer.from('%PDF-1.7 not a photo').toString('base64'), mimeType: 'application/pdf', fileName: 'invoice.pdf' } } }];
+		const error = await failure(runNode(simulator, runAndWait({ files: { file: [{ name: 'image_35728', binaryProperties: 'data' }] } }), { items }));
+		expect(error.message).toBe('"invoice.pdf" (application/pdf) is not an image: expected a PNG, JPEG, WebP, GIF, BMP or TIFF picture.');
+		expect(error.description).toBe('Check the parameter "File Inputs".');
+		expect(simulator.createdCount()).toBe(0);
+	});
+
 	it('an input or a file input without a name: Inputs or File Inputs', async () => {
 		const simulator = await startSimulator();
 		const unnamed = await failure(runNode(simulator, runAndWait({ inputs: { input: [{ name: ' ', value: 'x' }] } })));

@@ -39,7 +39,7 @@ describe('Flowscale Run: Run Workflow and Wait', () => {
 
 	it('uploads binary fields of the item as file inputs, a list of them as name_0, name_1', async () => {
 		const simulator = await startSimulator();
-		const item = { json: {}, binary: { photo: png([0x89, 0x50, 1, 2], 'cat.png'), a: png([3], 'a.png'), b: png([4, 5], 'b.png') } };
+		const item = { json: {}, binary: { photo: png([0x89, 0x50, 0x4e, 0x47, 1, 2], 'cat.png'), a: png([3], 'a.png'), b: png([4, 5], 'b.png') } };
 		await runNode(
 			simulator,
 			{
@@ -66,7 +66,7 @@ describe('Flowscale Run: Run Workflow and Wait', () => {
 			['extra_1', 'b.png'],
 			['single_0', 'a.png'],
 		]);
-		expect(Buffer.from(simulator.inputBytes(run.id, 'image_35728'))).toEqual(Buffer.from([0x89, 0x50, 1, 2]));
+		expect(Buffer.from(simulator.inputBytes(run.id, 'image_35728'))).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2]));
 		expect(Buffer.from(simulator.inputBytes(run.id, 'extra_1'))).toEqual(Buffer.from([4, 5]));
 	});
 

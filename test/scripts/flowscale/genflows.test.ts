@@ -68,7 +68,8 @@ describe.each([denoRunner, nodeRunner])('genflows flowscale under $name', (runne
 		const out = freshDir();
 		mkdirSync(workDir, { recursive: true });
 		const photo = join(workDir, 'cat.png');
-		const photoBytes = Uint8Array.from({ length: 300 }, (_, index) => (index * 7) % 256);
+		// A PNG signature, then anything: the CLI checks that an image input gets a picture, by its first bytes.
+		const photoBytes = Uint8Array.from({ length: 300 }, (_, index) => (index < 4 ? [0x89, 0x50, 0x4e, 0x47][index] : (index * 7) % 256));
 		writeFileSync(photo, photoBytes);
 		const args = ['flowscale', 'run', PORTRAIT, '--file', `image_35728=${photo}`, '--input', 'text_51536=a cat in oils', '--group', 'cli-tests', '--out', out];
 		const { code, events, stderr, stdout } = await genflows(runner, [...args, ...connection()]);
@@ -210,6 +211,19 @@ describe.each([denoRunner, nodeRunner])('genflows flowscale under $name', (runne
 		expect(stderrLines.at(-1)).toContain(`usage: genflows flowscale ${args[0]}`);
 		expect(lastEvent(events)).toMatchObject({ event: 'error', exitCode: 2, argument });
 		expect(simulator.createdCount()).toBe(created);
+	});
+
+	it('refuses a file that is no picture for an image input before starting anything (exit 2, one line)', async () => {
+		const notAPicture = join(workDir, `invoice-${runner.name}.png`);
+		writeFileSync(notAPicture, '%PDF-1.7 an invoice');
+		const before = simulator.createdCount();
+		const outcome = await genflows(runner, ['flowscale', 'run', PORTRAIT, '--file', `image_35728=${notAPicture}`, ...connection()]);
+		expect(outcome.code).toBe(2);
+		expect(outcome.stderrLines).toEqual([
+			expect.stringMatching(/^genflows: bad argument --file image_35728: "invoice-\w+\.png" .*is not an image: expected a PNG, JPEG/),
+			expect.stringMatching(/^usage: genflows flowscale run /),
+		]);
+		expect(simulator.createdCount()).toBe(before);
 	});
 
 	it('exits 2 without a URL or an API key, and refuses a key no header can carry', async () => {

@@ -1,6 +1,7 @@
 import { buildRunForm, runTarget } from '../../../nodes/shared/providers/flowscale/runInput.ts';
 
-const png = (bytes = [1, 2, 3]) => ({ data: new Uint8Array(bytes), fileName: 'cat.png', mimeType: 'image/png' });
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
+const png = (bytes = [...PNG_SIGNATURE, 1]) => ({ data: new Uint8Array(bytes), fileName: 'cat.png', mimeType: 'image/png' });
 
 describe('Flowscale run inputs', () => {
 	it('sends values as text fields and files under their input names', () => {
@@ -17,15 +18,15 @@ describe('Flowscale run inputs', () => {
 			{ name: 'text_51536', value: 'a red fox' },
 			{ name: 'seed_456', value: '7' },
 			{ name: 'upscale_1', value: 'true' },
-			{ name: 'image_35728', data: new Uint8Array([1, 2, 3]), fileName: 'cat.png', mimeType: 'image/png' },
+			{ name: 'image_35728', data: new Uint8Array([...PNG_SIGNATURE, 1]), fileName: 'cat.png', mimeType: 'image/png' },
 		]);
 	});
 
 	it('sends a list of files as name_0, name_1, … as SDK 1.1.4 does', () => {
-		const parts = buildRunForm({ workflowId: 'w', files: [{ name: 'image', file: [png(), { ...png([4]), fileName: 'dog.jpg', mimeType: '' }] }] });
+		const parts = buildRunForm({ workflowId: 'w', files: [{ name: 'image', file: [png(), { ...png([0xff, 0xd8, 0xff, 0xe0]), fileName: 'dog.jpg', mimeType: '' }] }] });
 		expect(parts.map((part) => [part.name, 'fileName' in part ? part.fileName : '', 'mimeType' in part ? part.mimeType : ''])).toEqual([
 			['image_0', 'cat.png', 'image/png'],
-			['image_1', 'dog.jpg', 'application/octet-stream'],
+			['image_1', 'dog.jpg', 'image/jpeg'],
 		]);
 	});
 
@@ -41,6 +42,16 @@ describe('Flowscale run inputs', () => {
 			expect.objectContaining({ parameter: 'files.image_35728', message: 'The file "cat.png" for input "image_35728" is empty (0 bytes).' }),
 		);
 		expect(() => buildRunForm({ workflowId: 'w', files: [{ name: 'image', file: [] }] })).toThrow(expect.objectContaining({ parameter: 'files.image' }));
+	});
+
+	it('refuses a file that is no picture for an image input, whatever its MIME type says, and takes any file elsewhere', () => {
+		const pdf = { data: new TextEncoder().encode('%PDF-1.7 …'), fileName: 'photo.png', mimeType: 'image/png' };
+		expect(() => buildRunForm({ workflowId: 'w', files: [{ name: 'image_35728', file: pdf }] })).toThrow(
+			expect.objectContaining({ kind: 'input', parameter: 'files.image_35728', message: '"photo.png" (image/png) is not an image: expected a PNG, JPEG, WebP, GIF, BMP or TIFF picture.' }),
+		);
+		expect(() => buildRunForm({ workflowId: 'w', files: [{ name: 'image', file: [png(), pdf] }] })).toThrow(expect.objectContaining({ parameter: 'files.image' }));
+		// A video or another file input is the deployment's business.
+		expect(buildRunForm({ workflowId: 'w', files: [{ name: 'video_1239', file: pdf }] })).toHaveLength(1);
 	});
 
 	it('refuses a name given twice, also one a file list expands into', () => {

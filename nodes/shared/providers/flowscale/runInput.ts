@@ -1,5 +1,6 @@
 // Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
 import { InputError } from '../../core/errors.ts';
+import { requireImage } from '../../core/inputChecks.ts';
 import type { FormPart } from '../../core/http.ts';
 
 export type FlowscaleValue = string | number | boolean;
@@ -32,7 +33,8 @@ export function runTarget(input: Pick<RunInput, 'workflowId' | 'groupId'>): { wo
 /**
  * Checks a run's inputs and builds the multipart form of `POST /api/v1/runs`. The server knows
  * nothing of what a workflow takes until it runs it, so what can be told here is: a nameless
- * input, a name given twice (the server would keep one of them, silently), an empty file.
+ * input, a name given twice (the server would keep one of them, silently), an empty file, and a
+ * file that is no picture for an input the deployment named after ComfyUI's image input (`image_…`).
  */
 export function buildRunForm(input: RunInput): FormPart[] {
 	const parts: FormPart[] = [];
@@ -51,17 +53,21 @@ export function buildRunForm(input: RunInput): FormPart[] {
 			if (one.data.byteLength === 0) {
 				throw new InputError(`files.${field}`, `The file "${one.fileName}" for input "${field}" is empty (0 bytes).`);
 			}
+			const imageType = IMAGE_INPUT.test(field) ? requireImage(`files.${field}`, one) : undefined;
 			parts.push({
 				name: Array.isArray(file) ? `${field}_${position}` : field,
 				data: one.data,
 				fileName: one.fileName || field,
-				mimeType: one.mimeType || 'application/octet-stream',
+				mimeType: imageType && !one.mimeType?.startsWith('image/') ? imageType : one.mimeType || 'application/octet-stream',
 			});
 		});
 	});
 	refuseRepeatedNames(parts);
 	return parts;
 }
+
+/** Deployments name each input after the ComfyUI input it feeds: `image_35728` is a LoadImage picture. */
+const IMAGE_INPUT = /^image(_|$)/i;
 
 function checkName(parameter: 'inputs' | 'files', name: string, index: number): string {
 	const field = name.trim();
