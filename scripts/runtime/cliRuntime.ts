@@ -2,6 +2,8 @@
 // one (node.ts, deno.ts); this folder holds the only files that use node: modules or Deno, so
 // everything in scripts/cli runs under both unchanged (eslint.config.mjs checks it).
 
+import type { OpenSocket } from '../../nodes/shared/core/env.ts';
+
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 export interface CliRuntime {
@@ -26,6 +28,8 @@ export interface CliRuntime {
 	 * undefined (nothing written) when the path already exists. A failure part-way removes the file.
 	 */
 	writeNewFile(path: string, data: AsyncIterable<Uint8Array>): Promise<number | undefined>;
+	/** How push channels open a WebSocket here: the runtime's own, or undici's on Node 20. */
+	openSocket: OpenSocket;
 	/** Ends the process once what was written to stdout has gone out. */
 	exit(code: number): void;
 }

@@ -1,6 +1,8 @@
 // The CLI's runtime under Deno (`deno run scripts/genflows.ts`, from source).
 import { resolve } from 'node:path';
 
+import type { OpenSocket } from '../../nodes/shared/core/env.ts';
+import { standardSocket } from '../../nodes/shared/core/sockets.ts';
 import type { CliRuntime, StopSignal } from './cliRuntime.ts';
 
 /** The part of Deno's global namespace used here, typed locally so that tsc (Node types) accepts it. */
@@ -72,6 +74,8 @@ export function denoRuntime(deno: DenoApi): CliRuntime {
 				throw error;
 			}
 		},
+		// Deno's global WebSocket.
+		openSocket: standardSocket() as OpenSocket,
 		exit: (code) => deno.exit(code),
 	};
 }

@@ -2,7 +2,13 @@
 import { mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
+import type { WebSocketConstructor } from '../../nodes/shared/core/sockets.ts';
+import { socketWithFallback } from '../../nodes/shared/core/sockets.ts';
 import type { CliRuntime, StopSignal } from './cliRuntime.ts';
+
+// Node 20 has no global WebSocket: undici (a dependency) gives the same class, loaded only there.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const nodeSocket = socketWithFallback(() => (require('undici') as { WebSocket: WebSocketConstructor }).WebSocket);
 
 export function nodeRuntime(): CliRuntime {
 	return {
@@ -43,6 +49,7 @@ export function nodeRuntime(): CliRuntime {
 				throw error;
 			}
 		},
+		openSocket: nodeSocket,
 		exit(code) {
 			// A piped stdout may still hold lines; exit once they are written.
 			process.stdout.write('', () => process.exit(code));

@@ -1,5 +1,5 @@
 // Runs under Node and Deno alike: setTimeout and AbortSignal are web-standard globals in both.
-import type { Env, Logger } from '../../nodes/shared/core/env.ts';
+import type { Env, Logger, OpenSocket } from '../../nodes/shared/core/env.ts';
 import type { Transport } from '../../nodes/shared/core/http.ts';
 import { standardSocket } from '../../nodes/shared/core/sockets.ts';
 
@@ -23,7 +23,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * `plainTransport` (no credential) is for providers whose files come from another host through
  * pre-signed links (Flowscale); without it the core refuses such downloads.
  */
-export function scriptEnv(transport: Transport, logger?: Logger, options: { plainTransport?: Transport } = {}): Env {
-	// Deno's and Node 22+'s global WebSocket; on Node 20 there is none, and jobs are polled.
+export function scriptEnv(transport: Transport, logger?: Logger, options: { plainTransport?: Transport; openSocket?: OpenSocket } = {}): Env {
+	// Deno's and Node 22+'s global WebSocket unless the runtime hands in its own (Node 20: undici's).
 	return { transport, sleep, now: () => Date.now(), logger, openSocket: standardSocket(), ...options };
 }

@@ -91,6 +91,9 @@ function memoryRuntime(args: string[], stdoutIsTerminal = false) {
 			files.set(path, await readAll({ stream: data }));
 			return files.get(path)!.byteLength;
 		},
+		openSocket: () => {
+			throw new Error('no sockets in this test');
+		},
 		exit: () => undefined,
 	};
 	const events = () => printed.stdout.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);

@@ -25,6 +25,8 @@ export interface JobStatus {
 	progress?: number;
 	/** The server's error text for a failed job. */
 	error?: string;
+	/** What the job is doing now, in the server's words (e.g. the node being run), for a progress line. */
+	stage?: string;
 }
 
 export interface WaitProgress extends JobStatus {
@@ -219,10 +221,11 @@ function clamp(value: number, min: number, max: number): number {
 	return Math.min(max, Math.max(min, Math.round(value)));
 }
 
-/** "running, 42.0 %": how a job stood, for messages. */
+/** "running, 42.0 %" (and the stage, where the server names one): how a job stood, for messages. */
 export function describeState(status: JobStatus): string {
-	if (status.progress === undefined) return status.phase;
-	return `${status.phase}, ${status.progress.toFixed(1)} %`;
+	const stage = status.stage ? `, ${status.stage}` : '';
+	if (status.progress === undefined) return `${status.phase}${stage}`;
+	return `${status.phase}, ${status.progress.toFixed(1)} %${stage}`;
 }
 
 function isPassingFault(error: unknown): boolean {

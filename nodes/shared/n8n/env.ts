@@ -2,7 +2,8 @@ import * as workflow from 'n8n-workflow';
 import type { Logger as N8nLogger } from 'n8n-workflow';
 
 import type { Env, Logger } from '../core/env.ts';
-import { standardSocket } from '../core/sockets.ts';
+import type { WebSocketConstructor } from '../core/sockets.ts';
+import { socketWithFallback } from '../core/sockets.ts';
 import type { N8nTransportOptions, RequestContext } from './transport.ts';
 import { n8nPlainTransport, n8nTransport } from './transport.ts';
 
@@ -21,10 +22,13 @@ export function n8nEnv(context: RequestContext, credentialType: string, options:
 		sleep: hostSleep,
 		now: () => Date.now(),
 		logger: loggerFrom(context.logger),
-		// n8n 2.41 runs on Node 24, whose global WebSocket is undici's.
-		openSocket: standardSocket(),
+		openSocket: hostSocket,
 	};
 }
+
+// n8n 2.x runs on Node 22/24, whose global WebSocket is undici's; n8n 1.x on Node 20 gets undici's directly.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hostSocket = socketWithFallback(() => (require('undici') as { WebSocket: WebSocketConstructor }).WebSocket);
 
 function loggerFrom(logger: N8nLogger): Logger {
 	return {

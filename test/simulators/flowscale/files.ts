@@ -6,24 +6,6 @@ import { makeFileBytes } from '../visionatrix/files.ts';
 import { makePlaceholderPng } from '../shared/picture/placeholderImage.ts';
 import type { InternalOutput, InternalRun } from './state.ts';
 
-const CONTENT_TYPES: Record<string, string> = {
-	png: 'image/png',
-	jpg: 'image/jpeg',
-	jpeg: 'image/jpeg',
-	webp: 'image/webp',
-	gif: 'image/gif',
-	mp4: 'video/mp4',
-	webm: 'video/webm',
-	txt: 'text/plain',
-	json: 'application/json',
-};
-
-/** The Content-Type a file is stored with (boto3 guesses it from the extension on upload). */
-export function contentTypeOf(fileName: string): string {
-	const extension = fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase();
-	return CONTENT_TYPES[extension] ?? 'application/octet-stream';
-}
-
 export function outputKey(runId: string, fileName: string): string {
 	return `generations/${runId}/${fileName}`;
 }

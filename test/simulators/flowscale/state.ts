@@ -5,8 +5,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { FormEncoding, FormPart } from '../shared/formBody.ts';
 import { TimerSet } from '../shared/timers.ts';
-import { contentTypeOf } from './files.ts';
-import { Waiters } from './waiters.ts';
+import { contentTypeOf } from '../shared/contentTypes.ts';
+import { Waiters } from '../shared/waiters.ts';
 import type { OutputSpec, RunOutcome, RunRequest, RunState, SimRun, WorkflowSpec } from './types.ts';
 
 export interface InternalOutput {

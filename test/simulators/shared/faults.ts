@@ -1,5 +1,14 @@
 // Fault injection: trouble for the next N requests matching a method and a path prefix.
-import type { Fault, FaultRule, Faults } from './types.ts';
+import type { Fault, FaultRule, Faults, SocketFaultKind } from './types.ts';
+
+const SOCKET_FAULT_KINDS: ReadonlySet<string> = new Set<SocketFaultKind>(['socket-drop', 'socket-refuse']);
+
+/** Which requests take a fault: plain HTTP ones (httpShell.ts) or WebSocket upgrades (socketShell.ts). */
+export type FaultChannel = 'http' | 'socket';
+
+export function faultChannel(fault: Fault): FaultChannel {
+	return SOCKET_FAULT_KINDS.has(fault.kind) ? 'socket' : 'http';
+}
 
 interface ActiveRule {
 	rule: FaultRule;
@@ -23,10 +32,11 @@ export class FaultList implements Faults {
 		return this.rules.map(({ rule, left }) => ({ ...rule, times: left }));
 	}
 
-	/** The first rule matching this request, with one use consumed. */
-	take(method: string, path: string): Fault | undefined {
+	/** The first rule matching this request, with one use consumed; only rules of `channel` (default plain HTTP) are considered. */
+	take(method: string, path: string, channel: FaultChannel = 'http'): Fault | undefined {
 		const index = this.rules.findIndex(
 			({ rule }) =>
+				faultChannel(rule.fault) === channel &&
 				(rule.method === undefined || rule.method.toUpperCase() === method.toUpperCase()) &&
 				(rule.pathPrefix === undefined || path.startsWith(rule.pathPrefix)),
 		);

@@ -23,7 +23,25 @@ export type Fault =
 	| { kind: 'drop-after' }
 	| { kind: 'slow'; delayMs: number }
 	/** A 200 whose JSON is cut off; `body` defaults to a truncated job. */
-	| { kind: 'malformed-json'; body?: string };
+	| { kind: 'malformed-json'; body?: string }
+	| SocketFault;
+
+/**
+ * Faults of a WebSocket channel (socketShell.ts), taken by the next matching upgrade (path without
+ * its query; method GET) and never by a plain HTTP request, nor an HTTP fault by an upgrade.
+ */
+export type SocketFault =
+	/**
+	 * The socket is dropped mid-job: after `afterMessages` more messages were sent to it (default 1
+	 * when neither is given) or `afterMs` after it opened, whichever comes first. Without `closeCode`
+	 * the TCP connection is cut with no close frame (the client sees 1006), as when a proxy or the
+	 * server process dies; with it, a normal close frame carrying that code.
+	 */
+	| { kind: 'socket-drop'; afterMessages?: number; afterMs?: number; closeCode?: number }
+	/** The upgrade is refused: an HTTP answer with `status` (and `body`), or the connection destroyed when `status` is omitted. */
+	| { kind: 'socket-refuse'; status?: number; body?: string };
+
+export type SocketFaultKind = SocketFault['kind'];
 
 export interface FaultRule {
 	/** Any method when omitted (case-insensitive). */
