@@ -13,6 +13,7 @@ import { startVisionatrixSimulator } from '../test/simulators/visionatrix/index.
 import type { DownloadWay } from './downloadMemory.ts';
 import { FILE_BYTES, measureInChild, startBigFileServer, WAYS } from './downloadMemory.ts';
 import { flowscaleBench } from './flowscale.ts';
+import { petPortraitBench } from './petPortrait.ts';
 import type { WaitSample } from './stats.ts';
 import { percentile, waitRow, waitTableLine } from './stats.ts';
 import type { WorkerTimeSample } from './workerTime.ts';
@@ -106,9 +107,11 @@ async function main(): Promise<void> {
 		};
 	});
 	const flowscaleRuns = flowscaleBench();
+	const petPortraitRuns = petPortraitBench();
 	const results = await Promise.all(runs);
 	const workerTimes = await Promise.all(workerTimeRuns);
 	const flowscale = await flowscaleRuns;
+	const petPortrait = await petPortraitRuns;
 	await simulator.close();
 	// After the waiter runs, alone, so that nothing else moves the memory figures.
 	const memory = await downloadMemory();
@@ -122,6 +125,10 @@ async function main(): Promise<void> {
 		flowscale: {
 			what: 'Flowscale runs with two outputs: latency = time from the simulator marking the run completed to runWorkflow returning; requests = create + status reads + output reads per run (downloads go to the storage host)',
 			rows: flowscale,
+		},
+		petPortrait: {
+			what: 'Pet Portrait jobs: latency = time from the simulator sending its result message (the image is ready) to createPortrait returning; requests = upload + generate + status reads after generate',
+			rows: petPortrait,
 		},
 		workerTime: {
 			what: 'time inside the Visionatrix Task node (Run Flow and Wait) for one job: execute() holds a worker; webhook() calls are short callbacks',
@@ -150,11 +157,19 @@ async function main(): Promise<void> {
 		'',
 		'## Flowscale: our waiter vs. the SDK\'s 2 s poll',
 		'',
-		`Flowscale runs of the simulator's two-output workflow (the second output named half-way through the run), ${flowscale[0]?.repetitions ?? 0} per row running at once on their own containers after a random 0-5 s in the queue. Flowscale reports only a status word, no progress, so our waiter backs off to its 5 s cap on long runs; the other row is the same client polling every 2 s, as Flowscale's SDK does. Latency: from the simulator marking the run completed until the wait returns. Requests: the create, the status reads and the output reads for one run (the file downloads go to the storage host, the same for both).`,
+		`Flowscale runs of the simulator's two-output workflow (the second output named half-way through the run), ${flowscale[0]?.repetitions ?? 0} per row running at once on their own containers after a random 0-5 s in the queue. Flowscale reports only a status word, no progress, so our waiter backs off from 0.5 s to its 2 s cap (the SDK's interval); the other row is the same client polling every 2 s, as Flowscale's SDK does. Latency: from the simulator marking the run completed until the wait returns. Requests: the create, the status reads and the output reads for one run (the file downloads go to the storage host, the same for both).`,
 		'',
 		'| run length | strategy | median latency | p90 latency | median requests per run |',
 		'| --- | --- | --- | --- | --- |',
 		...flowscale.map(waitTableLine),
+		'',
+		'## Pet Portrait: WebSocket push, polling only, and the API document\'s client',
+		'',
+		`Pet Portrait jobs of the simulator's 46-node workflow, each node taking its average ±20 %, ${petPortrait[0]?.repetitions ?? 0} per row running at once. Ours with the WebSocket: a message from the server wakes the status read at once, and the status is read at least every 5 s besides. Ours by polling alone: what a user behind a proxy that blocks WebSockets gets. The API document's reference client polls the status every 2 s from 5 s after generate, without the socket (emulated by the same client with that schedule). Latency: from the server having the result image (its \`result\` message) until the wait returns. Requests: upload, generate and the status reads after generate (the image download is the same for all).`,
+		'',
+		'| job length | way | median latency | p90 latency | median requests per job |',
+		'| --- | --- | --- | --- | --- |',
+		...petPortrait.map(waitTableLine),
 		'',
 		'## Worker time per job: polling vs. waiting by callback',
 		'',

@@ -47,4 +47,9 @@ export interface ProviderCli {
 	commands: Command[];
 	/** The command-line argument a core InputError's `parameter` stands for, e.g. "inputs.prompt" → "--input prompt". */
 	argumentFor(parameter: string): string | undefined;
+	/**
+	 * What the first Ctrl-C (or SIGTERM) line says after "stopping", for a server that cannot cancel
+	 * a job (Pet Portrait); without it the line says the remote job is cancelled first.
+	 */
+	stopping?: string;
 }

@@ -35,8 +35,8 @@ export function prepareRunOutput(context: CommandContext): Promise<void> {
 }
 
 export interface RunReport<Job> {
-	/** Once the server has accepted the submission: the ids of the jobs it created. */
-	submitted(ids: string[]): void;
+	/** Once the server has accepted the submission: the ids of the jobs it created, and what else the server said of it (JSON only). */
+	submitted(ids: string[], fields?: Fields): void;
 	onProgress(progress: WaitProgress, job: Job): void;
 	onJobFinished(finished: FinishedJob<Job>): Promise<void>;
 	/** After the last job: the result line, with every saved file. */
@@ -53,9 +53,9 @@ export function runReport<Job>(context: CommandContext, cli: JobCli<Job>, jobs: 
 	let ids: string[] = [];
 	const finished: Array<Fields & { files: SavedFile[] }> = [];
 	return {
-		submitted(created) {
+		submitted(created, fields = {}) {
 			ids = created;
-			output.event('submitted', { ...what.fields, [`${field}s`]: ids.map((id) => cli.parseId(id)) }, `submitted ${what.name}: ${jobs.noun} ${ids.join(', ')}`);
+			output.event('submitted', { ...what.fields, [`${field}s`]: ids.map((id) => cli.parseId(id)), ...fields }, `submitted ${what.name}: ${jobs.noun} ${ids.join(', ')}`);
 		},
 		onProgress(progress, job) {
 			const id = jobs.id(job);

@@ -1,6 +1,6 @@
 import type { Fields, Output } from './output.ts';
 
-/** One JSON object per line on stdout; progress only when the phase or percent moved. */
+/** One JSON object per line on stdout; progress only when the phase, percent or stage moved. */
 export function jsonLinesOutput(write: (text: string) => void): Output {
 	const line = (event: string, fields: Fields) => write(`${JSON.stringify({ event, ...fields })}\n`);
 	const lastSeen = new Map<string, string>();
@@ -8,10 +8,12 @@ export function jsonLinesOutput(write: (text: string) => void): Output {
 		json: true,
 		event: (name, fields) => line(name, fields),
 		progress(label, progress, fields) {
-			const seen = `${progress.phase} ${progress.progress}`;
+			const seen = `${progress.phase} ${progress.progress} ${progress.stage ?? ''}`;
 			if (lastSeen.get(label) === seen) return;
 			lastSeen.set(label, seen);
-			line('progress', { ...fields, phase: progress.phase, progress: progress.progress, elapsedMs: progress.elapsedMs, etaMs: progress.etaMs });
+			// `stage` (what the job is doing now, e.g. the node being run) only where the server names one.
+			const stage = progress.stage === undefined ? {} : { stage: progress.stage };
+			line('progress', { ...fields, phase: progress.phase, progress: progress.progress, ...stage, elapsedMs: progress.elapsedMs, etaMs: progress.etaMs });
 		},
 		result: (fields) => line('result', fields),
 		error: (fields) => line('error', fields),

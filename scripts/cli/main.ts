@@ -73,7 +73,8 @@ async function runCommand(runtime: CliRuntime, provider: ProviderCli, command: C
 			return;
 		}
 		stoppedBy = signal;
-		runtime.writeStderr(`genflows: ${signal}: stopping; cancelling the remote job first (press Ctrl-C again to quit at once).\n`);
+		const doing = provider.stopping ?? 'cancelling the remote job first (press Ctrl-C again to quit at once)';
+		runtime.writeStderr(`genflows: ${signal}: stopping; ${doing}.\n`);
 		controller.abort();
 	};
 	const listeners = [runtime.onSignal('SIGINT', onStop('SIGINT')), runtime.onSignal('SIGTERM', onStop('SIGTERM'))];

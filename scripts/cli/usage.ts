@@ -9,6 +9,12 @@ const EXIT_CODES = [
 	'130 stopped by Ctrl-C (after cancelling the remote job), 143 stopped by SIGTERM.',
 ];
 
+/** The exit codes as a provider's help gives them: one that cannot cancel a job (`stopping`) does not claim to. */
+function exitCodes(provider: ProviderCli): string[] {
+	if (!provider.stopping) return EXIT_CODES;
+	return [EXIT_CODES[0], '130 stopped by Ctrl-C, 143 by SIGTERM (the remote job is not cancelled: this server cannot).'];
+}
+
 export const GENERAL_USAGE = 'usage: genflows <provider> <command> [options]   (genflows --help, genflows --version)';
 
 export function settingOptions(settings: ConnectionSetting[]): OptionSpecs {
@@ -42,17 +48,22 @@ export function providerHelp(provider: ProviderCli): string {
 		providerUsage(provider),
 		'',
 		'Commands:',
-		...provider.commands.map((command) => `  ${command.name.padEnd(10)}${command.summary}`),
+		...provider.commands.map((command) => `  ${command.name.padEnd(commandColumn(provider))}${command.summary}`),
 		'',
 		...connectionHelp(provider.settings),
 		...OUTPUT_HELP,
-		...EXIT_CODES,
+		...exitCodes(provider),
 	].join('\n') + '\n';
+}
+
+/** The width of the command names in a provider's help: ten columns, or more for a longer name ("regenerate"). */
+function commandColumn(provider: ProviderCli): number {
+	return Math.max(9, ...provider.commands.map((command) => command.name.length)) + 1;
 }
 
 export function commandHelp(provider: ProviderCli, command: Command): string {
 	const details = command.details.length > 0 ? [...command.details, ''] : [];
-	return [commandUsage(provider, command), '', command.summary, '', ...details, ...connectionHelp(provider.settings), ...OUTPUT_HELP, ...EXIT_CODES].join('\n') + '\n';
+	return [commandUsage(provider, command), '', command.summary, '', ...details, ...connectionHelp(provider.settings), ...OUTPUT_HELP, ...exitCodes(provider)].join('\n') + '\n';
 }
 
 function connectionHelp(settings: ConnectionSetting[]): string[] {

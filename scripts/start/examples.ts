@@ -50,5 +50,5 @@ export function localExample(fileName: string, values: LocalValues): WorkflowJso
 
 /** The folders the examples write into must exist (their notes say so). */
 export function createExampleFolders(filesFolder: string): void {
-	for (const folder of ['finished', 'flowscale']) mkdirSync(join(filesFolder, 'genflows', folder), { recursive: true });
+	for (const folder of ['finished', 'flowscale', 'pet-portrait']) mkdirSync(join(filesFolder, 'genflows', folder), { recursive: true });
 }

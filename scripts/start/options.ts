@@ -15,6 +15,8 @@ Environment:
             use this Visionatrix server instead of the simulator (user and password: Basic Auth)
   FLOWSCALE_API_URL, FLOWSCALE_API_KEY
             use this Flowscale deployment instead of the simulator
+  PET_PORTRAIT_URL
+            use this Pet Portrait server instead of the simulator
   GENFLOWS_OWNER_EMAIL, GENFLOWS_OWNER_PASSWORD
             the n8n login (default ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password})
   N8N_PORT  the editor's port (default 5678, or a free one when 5678 is taken)

@@ -2,9 +2,10 @@
 // simulator, or the user's own server from environment variables) and the credential pointing
 // there. A new provider adds an entry here; the examples find its credential by type.
 import { startFlowscaleSimulator } from '../../test/simulators/flowscale/index.ts';
+import { startPetPortraitSimulator } from '../../test/simulators/petPortrait/index.ts';
 import { startVisionatrixSimulator } from '../../test/simulators/visionatrix/index.ts';
 import type { CredentialJson } from '../../test/e2e/harness/workflows.ts';
-import { flowscaleCredential, visionatrixCredential } from '../../test/e2e/harness/workflows.ts';
+import { flowscaleCredential, petPortraitCredential, visionatrixCredential } from '../../test/e2e/harness/workflows.ts';
 
 export interface ProviderServer {
 	url: string;
@@ -63,4 +64,21 @@ const flowscale: StartProvider = {
 	},
 };
 
-export const START_PROVIDERS: StartProvider[] = [visionatrix, flowscale];
+const petPortrait: StartProvider = {
+	name: 'Pet Portrait',
+	credentialType: 'petPortraitApi',
+	variables: ['PET_PORTRAIT_URL'],
+	async server(env) {
+		const name = 'Pet Portrait account';
+		const id = credentialId('PetPortrait');
+		if (env.PET_PORTRAIT_URL) {
+			const server = { url: env.PET_PORTRAIT_URL.replace(/\/+$/, '') };
+			return { ...server, origin: 'PET_PORTRAIT_URL', credential: petPortraitCredential(server, id, name), close: async () => undefined };
+		}
+		// About five seconds per portrait (46 nodes), so the progress is visible in the editor.
+		const simulator = await startPetPortraitSimulator({ nodeMs: 110 });
+		return { url: simulator.url, origin: 'simulator', credential: petPortraitCredential(simulator, id, name), close: () => simulator.close() };
+	},
+};
+
+export const START_PROVIDERS: StartProvider[] = [visionatrix, flowscale, petPortrait];

@@ -5,9 +5,12 @@
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 import { FlowscaleApi } from '../../credentials/FlowscaleApi.credentials.ts';
+import { PetPortraitApi } from '../../credentials/PetPortraitApi.credentials.ts';
 import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials.ts';
 import { FlowscaleRun } from '../../nodes/FlowscaleRun/FlowscaleRun.node.ts';
 import { FlowscaleTrigger } from '../../nodes/FlowscaleTrigger/FlowscaleTrigger.node.ts';
+import { PetPortrait } from '../../nodes/PetPortrait/PetPortrait.node.ts';
+import { PetPortraitTrigger } from '../../nodes/PetPortraitTrigger/PetPortraitTrigger.node.ts';
 import { VisionatrixTask } from '../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
 import { VisionatrixTrigger } from '../../nodes/VisionatrixTrigger/VisionatrixTrigger.node.ts';
 
@@ -27,6 +30,7 @@ export interface ProviderClasses {
 export const PROVIDERS = {
 	visionatrix: { credentials: [VisionatrixApi], nodes: [VisionatrixTask, VisionatrixTrigger] },
 	flowscale: { credentials: [FlowscaleApi], nodes: [FlowscaleRun, FlowscaleTrigger] },
+	petPortrait: { credentials: [PetPortraitApi], nodes: [PetPortrait, PetPortraitTrigger] },
 } satisfies Record<string, ProviderClasses>;
 
 export type ProviderId = keyof typeof PROVIDERS;

@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '../..');
-const NODE_ENTRY = join(ROOT, 'dist/scripts/genflows.js');
+// GENFLOWS_NODE_ENTRY points the Node runner at a build elsewhere (`tsc -p tsconfig.json --outDir DIR`,
+// with NODE_PATH=node_modules), to try the CLI under Node without rebuilding dist/.
+const NODE_ENTRY = process.env.GENFLOWS_NODE_ENTRY || join(ROOT, 'dist/scripts/genflows.js');
 const DENO_ENTRY = join(ROOT, 'scripts/genflows.ts');
 
 /** The deno binary itself (not npm's bin.cjs wrapper, which would sit between us and signals). */
@@ -58,8 +60,8 @@ export class CliProcess {
 
 	constructor(runner: CliRunner, args: string[], options: { env?: Record<string, string>; cwd?: string; allowEnv?: boolean } = {}) {
 		const [command, ...leading] = runner.command({ allowEnv: options.allowEnv });
-		// Only what the test sets: no VISIONATRIX_* or FLOWSCALE_* from the machine running the tests.
-		const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VISIONATRIX|FLOWSCALE)_/.test(name)));
+		// Only what the test sets: no VISIONATRIX_*, FLOWSCALE_* or PET_PORTRAIT_* from the machine running the tests.
+		const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VISIONATRIX|FLOWSCALE|PET_PORTRAIT)_/.test(name)));
 		this.child = spawn(command, [...leading, ...args], {
 			cwd: options.cwd ?? ROOT,
 			env: { ...env, NO_COLOR: '1', ...options.env },

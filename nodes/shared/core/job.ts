@@ -5,7 +5,7 @@
 // new provider writes its adapter and gets them all. Provider words ("task", "run") and tuning
 // (how its progress behaves) are data here, never code in the core.
 import type { StreamedFile } from './files.ts';
-import type { JobStatus, PollingPlan } from './waiter.ts';
+import type { JobStatus, PollingPlan, PushWake } from './waiter.ts';
 
 /** A result file being downloaded, with the provider's own facts about where it came from (node, batch, output name). */
 export interface JobFile extends StreamedFile {
@@ -49,8 +49,8 @@ export interface JobAdapter<Job> {
 	summary(job: Job): Record<string, unknown>;
 	/** The caller's jobs, newest first, a page at a time (for triggers); absent where the API lists none. */
 	listJobs?(query: { page?: string; signal?: AbortSignal }): Promise<JobPage<Job>>;
-	/** A push channel: calls `wake` whenever the job may have changed; returns an unsubscribe function. */
-	subscribe?(id: string, wake: () => void): () => void;
+	/** A push channel: calls `wake()` when the job may have changed, `wake(status)` with progress news (see PushWake); returns an unsubscribe function. */
+	subscribe?(id: string, wake: PushWake): () => void;
 	/** How this backend's jobs behave, for the waiter (e.g. how early before the estimate they may end). */
 	polling?: Partial<PollingPlan>;
 }

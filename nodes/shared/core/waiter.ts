@@ -70,6 +70,14 @@ export const defaultPollingPlan: PollingPlan = {
 	denseMaxMs: 1_000,
 };
 
+/**
+ * How a push channel tells the waiter: `wake()` when the job may have changed state, so it is read
+ * at once; `wake(status)` with news of a job still queued or running (progress, the node it runs),
+ * reported as progress without a request. News that the job ended only wakes a read: the server's
+ * state is the truth, the socket a hint.
+ */
+export type PushWake = (news?: JobStatus) => void;
+
 export interface WaitForJobOptions<Job> {
 	/** How the job is named in messages, e.g. "Visionatrix task 42". */
 	label: string;
@@ -85,10 +93,10 @@ export interface WaitForJobOptions<Job> {
 	/** Cancels the job on the server; called when the wait is aborted or times out. */
 	cancel?(): Promise<void>;
 	/**
-	 * A push channel (WebSocket, Socket.IO): call `wake` whenever the job may have changed, and
+	 * A push channel (WebSocket, Socket.IO): call `wake()` whenever the job may have changed, and
 	 * the waiter reads it at once instead of sleeping on. Returns an unsubscribe function.
 	 */
-	subscribe?(wake: () => void): () => void;
+	subscribe?(wake: PushWake): () => void;
 	plan?: Partial<PollingPlan>;
 	/** Consecutive failed reads (each already retried by the client) tolerated before giving up. */
 	maxReadFailures?: number;
@@ -105,11 +113,22 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 	const deadline = startedAt + options.timeoutMs;
 	const estimator = new ProgressEstimator();
 	const alarm = new WakeAlarm();
-	const unsubscribe = options.subscribe?.(() => alarm.ring());
 	let delay = Math.min(plan.initialMs, options.timeoutMs);
 	let lastState = 'not read yet';
 	let lastPhase: JobPhase | undefined;
+	let lastJob: { job: Job } | undefined;
+	let lastPushAt: number | undefined;
 	let readFailures = 0;
+	const unsubscribe = options.subscribe?.((news) => {
+		lastPushAt = env.now();
+		if (!news || news.phase === 'succeeded' || news.phase === 'failed') return alarm.ring();
+		// Progress by push: reported as it comes, once the job has been read (onProgress passes the job).
+		if (!lastJob) return;
+		const now = env.now();
+		if (news.progress !== undefined) estimator.record(now, news.progress);
+		lastState = describeState(news);
+		options.onProgress?.({ ...news, elapsedMs: now - startedAt, etaMs: estimator.remainingMs(now) }, lastJob.job);
+	});
 
 	try {
 		for (;;) {
@@ -135,6 +154,7 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 				continue;
 			}
 
+			lastJob = { job };
 			const status = options.status(job);
 			const now = env.now();
 			if (status.progress !== undefined) estimator.record(now, status.progress);
@@ -151,7 +171,9 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 			if (left <= 0) throw await stopped(options, 'timeout', lastState);
 			const startedNow = status.phase === 'running' && lastPhase !== 'running';
 			lastPhase = status.phase;
-			delay = Math.min(nextDelay(status, { etaMs, runningMs, startedNow }, delay, plan), left);
+			// While the push channel speaks, it says when to look: reads are only its safety net, at the sparsest interval.
+			const pushSpeaks = lastPushAt !== undefined && now - lastPushAt <= plan.maxMs;
+			delay = Math.min(pushSpeaks ? plan.maxMs : nextDelay(status, { etaMs, runningMs, startedNow }, delay, plan), left);
 		}
 	} finally {
 		unsubscribe?.();

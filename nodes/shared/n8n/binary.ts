@@ -24,19 +24,23 @@ function bufferOf(bytes: Uint8Array): Buffer {
 	return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** Reads a binary field of an input item; a missing field is an InputError naming `parameter`. */
+/**
+ * Reads a binary field of an input item; a missing field is an InputError naming `parameter`.
+ * `what` says what the file is for in that message (default: the parameter's name in quotes).
+ */
 export async function readInputBinary(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	propertyName: string,
 	parameter: string,
+	what = `"${parameter.replace(/^files\./, '')}"`,
 ): Promise<DownloadedFile> {
 	const item = context.getInputData()[itemIndex];
 	const available = Object.keys(item?.binary ?? {});
 	if (!item?.binary?.[propertyName]) {
 		throw new InputError(
 			parameter,
-			`The input item has no binary field "${propertyName}" for "${parameter.replace(/^files\./, '')}". ` +
+			`The input item has no binary field "${propertyName}" for ${what}. ` +
 				(available.length ? `Its binary fields are: ${available.join(', ')}.` : 'It has no binary data at all.'),
 		);
 	}

@@ -1,7 +1,7 @@
 import * as workflow from 'n8n-workflow';
 import type { Logger as N8nLogger } from 'n8n-workflow';
 
-import type { Env, Logger } from '../core/env.ts';
+import type { Env, Logger, OpenSocket } from '../core/env.ts';
 import type { WebSocketConstructor } from '../core/sockets.ts';
 import { socketWithFallback } from '../core/sockets.ts';
 import type { N8nTransportOptions, RequestContext } from './transport.ts';
@@ -15,20 +15,35 @@ const hostSleep: SleepFunction =
 	((workflow as unknown as { sleepWithAbort?: SleepFunction }).sleepWithAbort as SleepFunction | undefined) ??
 	(workflow.sleep as SleepFunction);
 
-export function n8nEnv(context: RequestContext, credentialType: string, options: N8nTransportOptions = {}): Env {
+export interface N8nEnvOptions extends N8nTransportOptions {
+	/**
+	 * Headers every WebSocket to the service sends on its upgrade request: n8n's credential
+	 * authentication applies to the HTTP requests only. Where the host's WebSocket cannot send
+	 * headers they are not sent, and the socket's owner falls back to polling if it is refused.
+	 */
+	socketHeaders?: Record<string, string>;
+}
+
+export function n8nEnv(context: RequestContext, credentialType: string, options: N8nEnvOptions = {}): Env {
+	const { socketHeaders, ...transportOptions } = options;
 	return {
-		transport: n8nTransport(context, credentialType, options),
+		transport: n8nTransport(context, credentialType, transportOptions),
 		plainTransport: n8nPlainTransport(context),
 		sleep: hostSleep,
 		now: () => Date.now(),
 		logger: loggerFrom(context.logger),
-		openSocket: hostSocket,
+		openSocket: socketHeaders && Object.keys(socketHeaders).length > 0 ? withSocketHeaders(hostSocket, socketHeaders) : hostSocket,
 	};
 }
 
 // n8n 2.x runs on Node 22/24, whose global WebSocket is undici's; n8n 1.x on Node 20 gets undici's directly.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const hostSocket = socketWithFallback(() => (require('undici') as { WebSocket: WebSocketConstructor }).WebSocket);
+
+/** `open`, with `headers` added to every socket it opens (a caller's own headers win). */
+function withSocketHeaders(open: OpenSocket, headers: Record<string, string>): OpenSocket {
+	return (url, options = {}) => open(url, { ...options, headers: { ...headers, ...options.headers } });
+}
 
 function loggerFrom(logger: N8nLogger): Logger {
 	return {

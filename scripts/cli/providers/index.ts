@@ -2,6 +2,7 @@
 // A new provider adds its module here.
 import type { ProviderCli } from '../command.ts';
 import { flowscaleCli } from './flowscale.ts';
+import { petPortraitCli } from './petPortrait.ts';
 import { visionatrixCli } from './visionatrix.ts';
 
-export const CLI_PROVIDERS: ProviderCli[] = [visionatrixCli, flowscaleCli];
+export const CLI_PROVIDERS: ProviderCli[] = [visionatrixCli, flowscaleCli, petPortraitCli];

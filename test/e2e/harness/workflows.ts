@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { FlowscaleApi } from '../../../credentials/FlowscaleApi.credentials.ts';
+import { PetPortraitApi } from '../../../credentials/PetPortraitApi.credentials.ts';
 import { VisionatrixApi } from '../../../credentials/VisionatrixApi.credentials.ts';
 import { VisionatrixTask } from '../../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
 import { nodeTypeOf } from '../../helpers/registry.ts';
@@ -15,6 +16,7 @@ const CREDENTIAL_NAME = 'Visionatrix account';
 const VISIONATRIX_CREDENTIAL = new VisionatrixApi().name;
 const VISIONATRIX_TASK = nodeTypeOf(VisionatrixTask);
 const FLOWSCALE_CREDENTIAL = new FlowscaleApi().name;
+const PET_PORTRAIT_CREDENTIAL = new PetPortraitApi().name;
 
 /** Credential to put into each slot of an example, by credential type (e.g. `visionatrixApi`). */
 export type CredentialBindings = Record<string, { id: string; name: string }>;
@@ -66,6 +68,11 @@ export function visionatrixCredential(
 /** A Flowscale credential for a deployment (a simulator or a real one) at `server.url`. */
 export function flowscaleCredential(server: { url: string }, apiKey: string, id: string, name = id): CredentialJson {
 	return { id, name, type: FLOWSCALE_CREDENTIAL, data: { baseUrl: server.url, apiKey, ignoreSslIssues: false } };
+}
+
+/** A Pet Portrait credential for a server (a simulator or a real one) at `server.url`, without auth. */
+export function petPortraitCredential(server: { url: string }, id: string, name = id): CredentialJson {
+	return { id, name, type: PET_PORTRAIT_CREDENTIAL, data: { baseUrl: server.url, authentication: 'none', ignoreSslIssues: false } };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { ApiError, ConnectionError, isGenflowsError } from '../../../nodes/shared/core/errors.ts';
-import type { JobStatus, WaitProgress } from '../../../nodes/shared/core/waiter.ts';
+import type { JobStatus, PushWake, WaitProgress } from '../../../nodes/shared/core/waiter.ts';
 import { defaultPollingPlan, nextDelay, waitForJob } from '../../../nodes/shared/core/waiter.ts';
 import { virtualEnv } from '../../helpers/virtualEnv.ts';
 
@@ -169,6 +169,76 @@ describe('waitForJob', () => {
 		await finishing;
 		// Woken before the first 10 s nap ended: no virtual time passed.
 		expect(env.clock.now).toBe(1_000_000);
+	});
+
+	it('shows progress news from a push channel without a read, and reads when the news says the job ended', async () => {
+		const env = virtualEnv();
+		let naps = 0;
+		// The first nap ends on its own (the first read); later ones only when cut short.
+		env.sleep = (_ms, signal) =>
+			naps++ === 0
+				? Promise.resolve()
+				: new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new DOMException('woken', 'AbortError'))));
+		let wake: PushWake = () => undefined;
+		let reads = 0;
+		const seen: Array<{ phase: string; progress?: number; stage?: string }> = [];
+		const finishing = waitForJob<JobStatus>({
+			label: 'job',
+			jobId: '7',
+			env,
+			read: async () => (++reads === 1 ? { phase: 'running', progress: 10 } : { phase: 'succeeded', progress: 100 }),
+			status: identity,
+			timeoutMs: 600_000,
+			onProgress: ({ phase, progress, stage }) => seen.push({ phase, progress, ...(stage ? { stage } : {}) }),
+			subscribe: (callback) => {
+				wake = callback;
+				return () => undefined;
+			},
+		});
+		// News before the first read has no job to report with: ignored.
+		wake({ phase: 'running', progress: 5 });
+		await new Promise((resolve) => setImmediate(resolve));
+		wake({ phase: 'running', progress: 50, stage: 'VAE Decode' });
+		expect(reads).toBe(1);
+		// A push that the job ended is a hint: the waiter reads to confirm.
+		wake({ phase: 'succeeded' });
+		await expect(finishing).resolves.toEqual({ phase: 'succeeded', progress: 100 });
+		expect(reads).toBe(2);
+		expect(seen).toEqual([
+			{ phase: 'running', progress: 10 },
+			{ phase: 'running', progress: 50, stage: 'VAE Decode' },
+			{ phase: 'succeeded', progress: 100 },
+		]);
+	});
+
+	it('reads only at the sparsest interval while a push channel speaks, and adaptively once it falls silent', async () => {
+		const env = virtualEnv();
+		const naps: number[] = [];
+		let wake: PushWake = () => undefined;
+		let reads = 0;
+		const sleep = env.sleep.bind(env);
+		env.sleep = async (ms, signal) => {
+			naps.push(ms);
+			// News on the socket during the first three naps only.
+			if (naps.length <= 3) wake({ phase: 'running', progress: naps.length * 10 });
+			await sleep(ms, signal);
+		};
+		await waitForJob<JobStatus>({
+			label: 'job',
+			jobId: '8',
+			env,
+			read: async () => (++reads < 6 ? { phase: 'running', progress: reads * 19 } : { phase: 'succeeded' }),
+			status: identity,
+			timeoutMs: 600_000,
+			plan: { maxMs: 5_000 },
+			subscribe: (callback) => {
+				wake = callback;
+				return () => undefined;
+			},
+		});
+		// The first nap is the plan's initial one; the next two follow news (5 s); then silence, so the adaptive plan again.
+		expect(naps.slice(1, 4)).toEqual([5_000, 5_000, 5_000]);
+		expect(naps[4]).toBeLessThan(5_000);
 	});
 
 	it('rides out passing faults while reading, but not a vanished job', async () => {

@@ -106,7 +106,8 @@ export function sleepUntilWoken(env: Env): void {
 
 /**
  * Makes the socket speak while the waiter naps: at its n-th nap (the wait for the socket to open
- * aside) the n-th message, if any, is sent before the nap starts, so it cuts it short.
+ * aside) the n-th message, if any, is sent before the nap starts, so it cuts it short if it says
+ * the run may have ended. An array sends several messages in that nap, in order.
  */
 export function pushOnNaps(env: Env, socket: () => FakeSocket, messages: Array<unknown | undefined>): void {
 	const sleep = env.sleep.bind(env);
@@ -114,10 +115,18 @@ export function pushOnNaps(env: Env, socket: () => FakeSocket, messages: Array<u
 	env.sleep = (ms, signal) => {
 		if (ms !== SOCKET_OPEN_WAIT_MS) {
 			const message = messages[nap++];
-			if (message !== undefined) socket().message(message);
+			for (const one of Array.isArray(message) ? message : message === undefined ? [] : [message]) socket().message(one);
 		}
 		return sleep(ms, signal);
 	};
+}
+
+/** Like sleepUntilWoken, except the first nap of the wait, which ends on its own (the first read of a wait). */
+export function sleepUntilWokenAfterFirstNap(env: Env): void {
+	let naps = 0;
+	sleepUntilWoken(env);
+	const untilWoken = env.sleep.bind(env);
+	env.sleep = (ms, signal) => (ms !== SOCKET_OPEN_WAIT_MS && naps++ === 0 ? Promise.resolve() : untilWoken(ms, signal));
 }
 
 export function client(env: Env = testEnv(), extra: { retry?: { maxRetries: number } } = {}): PetPortrait {
@@ -149,8 +158,9 @@ export const processingStatus = (progress = 45, startTime = '2024-06-15T12:34:56
 	resultImage: null,
 	startTime,
 	endTime: null,
-	executedNodesCount: 5,
-	totalNodes: 42,
+	// Consistent with the percent (the doc's own example, 45 % at 5 of 42 nodes, is not).
+	executedNodesCount: (progress * 40) / 100,
+	totalNodes: 40,
 });
 
 export const completedStatus = (resultImage: string | null = RESULT_IMAGE, startTime = '2024-06-15T12:34:56.789Z') => ({

@@ -22,6 +22,7 @@ import {
 	RESULT_IMAGE,
 	SESSION,
 	sleepUntilWoken,
+	sleepUntilWokenAfterFirstNap,
 	testEnv,
 	uploadedAnswer,
 	uploadedStatus,
@@ -85,17 +86,20 @@ function portraitDownload() {
 const ok = (body: unknown) => (): [number, unknown] => [200, body];
 
 describe('Pet Portrait createPortrait', () => {
-	it('uploads, opens the socket after the upload and before generate, and finishes on pushes alone', async () => {
+	it('uploads, opens the socket after the upload and before generate; progress pushes show without a request, a result push wakes the read', async () => {
 		const events: string[] = [];
 		const sockets = fakeSockets();
 		const env = testEnv((url, options) => {
 			events.push('socket');
 			return sockets.open(url, options);
 		});
-		sleepUntilWoken(env);
+		sleepUntilWokenAfterFirstNap(env);
 		pushOnNaps(env, () => sockets.sockets[0], [
-			{ type: 'detailed_progress', data: { progress: 45, nodeInfo: { id: '3', type: 'KSampler', title: 'KSampler Node' } } },
-			{ type: 'result', data: { sessionId: SESSION, status: 'completed', resultImage: RESULT_IMAGE } },
+			undefined,
+			[
+				{ type: 'detailed_progress', data: { progress: 60, nodeInfo: { id: '8', type: 'VAEDecode', title: 'VAE Decode' } } },
+				{ type: 'result', data: { sessionId: SESSION, status: 'completed', resultImage: RESULT_IMAGE } },
+			],
 		]);
 		upload(events);
 		const reads = statuses([{ body: uploadedStatus() }, { body: processingStatus(45) }, { body: completedStatus() }]);
@@ -103,13 +107,15 @@ describe('Pet Portrait createPortrait', () => {
 		portraitDownload();
 		const progress: WaitProgress[] = [];
 		const finished = await client(env).createPortrait({ image: photo(), timeoutMs: 600_000, onProgress: (update) => progress.push(update) });
-		// Every nap of the wait only ends when a push cuts it short: the pushes alone finished it.
+		// After the first read every nap only ends when a push cuts it short: the result push finished it.
 		expect(events).toEqual(['upload', 'socket', 'generate']);
 		expect(sockets.sockets[0].url).toBe(`ws://pet.test:3000/ws?clientId=pet-portrait-${SESSION}`);
+		// The status before the run, the first read of the wait, the read the result woke: none for the progress push.
 		expect(reads.reads).toBe(3);
 		expect(generate.bodies).toEqual([{ sessionId: SESSION }]);
 		expect(progress.map(({ phase, progress: percent, stage }) => ({ phase, percent, stage }))).toEqual([
 			{ phase: 'running', percent: 45, stage: 'KSampler Node' },
+			{ phase: 'running', percent: 60, stage: 'VAE Decode' },
 			{ phase: 'succeeded', percent: 100, stage: undefined },
 		]);
 		expect(finished).toMatchObject({ sessionId: SESSION, promptId: 'prompt-1', job: { status: 'completed', resultImage: RESULT_IMAGE, promptId: 'prompt-1' } });
@@ -122,14 +128,15 @@ describe('Pet Portrait createPortrait', () => {
 	it("takes progress from the socket where the status has none: the doc's fraction times 100", async () => {
 		const sockets = fakeSockets();
 		const env = testEnv(sockets.open);
-		sleepUntilWoken(env);
-		pushOnNaps(env, () => sockets.sockets[0], [{ type: 'progress', data: { id: 'prompt-1', value: 0.3 } }, { type: 'result', data: { resultImage: RESULT_IMAGE } }]);
+		sleepUntilWokenAfterFirstNap(env);
+		pushOnNaps(env, () => sockets.sockets[0], [undefined, [{ type: 'progress', data: { id: 'prompt-1', value: 0.3 } }, { type: 'result', data: { resultImage: RESULT_IMAGE } }]]);
 		upload();
 		statuses([{ body: uploadedStatus() }, { body: { sessionId: SESSION, status: 'processing' } }, { body: completedStatus() }]);
 		start(ok(generated()));
 		const percents: Array<number | undefined> = [];
 		await client(env).createPortrait({ image: photo(), timeoutMs: 600_000, onProgress: (update) => percents.push(update.progress) });
-		expect(percents[0]).toBeCloseTo(30);
+		expect(percents[0]).toBeUndefined();
+		expect(percents[1]).toBeCloseTo(30);
 	});
 
 	it('finishes by polling alone where the host has no WebSocket, saying so at debug level', async () => {
@@ -412,8 +419,9 @@ describe('Pet Portrait sessions as jobs', () => {
 		const reads = statuses([{ body: processingStatus(50), then: finishing }, { body: completedStatus() }]);
 		const waiting = client(env).waitForSession(SESSION, { timeoutMs: 600_000 });
 		await new Promise((resolve) => setImmediate(resolve));
-		// Every nap ends only when a push cuts it short.
-		sockets.sockets[0].message({ type: 'executing', data: { node: '3' } });
+		// Every nap ends only when a push that the run may have ended cuts it short (the sibling's
+		// status still says processing when ComfyUI's last node is done).
+		sockets.sockets[0].message({ type: 'executing', data: { node: null } });
 		await expect(waiting).resolves.toMatchObject({ status: 'completed', push: { executionDone: true } });
 		expect(reads.reads).toBe(2);
 		expect(sockets.sockets[0].closedBy).toBeDefined();

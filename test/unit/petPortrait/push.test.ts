@@ -33,7 +33,9 @@ describe('Pet Portrait WebSocket messages', () => {
 	});
 
 	it("reads executing as the doc sends it (with prompt_id) and as the sibling does (without, with node info)", () => {
-		expect(read({ type: 'executing', data: { prompt_id: 'p', node: '3' } })).toEqual({ type: 'executing', news: {}, urgent: true });
+		// A node starting is progress; no node means ComfyUI finished: read the status now.
+		expect(read({ type: 'executing', data: { prompt_id: 'p', node: '3' } })).toEqual({ type: 'executing', news: {}, urgent: false });
+		expect(read({ type: 'executing', data: { prompt_id: 'p', node: null } })?.urgent).toBe(true);
 		expect(read({ type: 'executing', data: { node: '9', progress: 70, nodeInfo: { title: 'VAE Decode' }, executedNodesCount: 31, totalNodes: 42 } })?.news).toEqual({
 			progress: 70,
 			nodeTitle: 'VAE Decode',
@@ -64,24 +66,25 @@ describe('Pet Portrait WebSocket messages', () => {
 });
 
 describe('Pet Portrait push channel', () => {
-	it('wakes its listeners on messages that matter, step progress at most every so often', () => {
+	it('passes on the end of a run at once, and progress (steps, nodes starting) at most every so often', () => {
 		const sockets = fakeSockets({ autoOpen: false });
 		const env = testEnv(sockets.open);
 		const { channel, release } = new PushChannels(BASE, env, 'Pet Portrait').acquire(SESSION);
-		let wakes = 0;
-		channel.listen(() => wakes++);
+		const heard: string[] = [];
+		channel.listen((update) => heard.push(update ? `${update.type}${update.urgent ? '!' : ''}` : 'late'));
 		const [socket] = sockets.sockets;
 		expect(socket.url).toBe(`ws://pet.test:3000/ws?clientId=pet-portrait-${SESSION}`);
 		socket.open();
 		expect(channel.healthy).toBe(true);
 		socket.message({ type: 'progress', data: { value: 0.1 } });
 		socket.message({ type: 'progress', data: { value: 0.2 } });
-		expect(wakes).toBe(1);
+		expect(heard).toEqual(['progress']);
 		env.clock.now += PROGRESS_WAKE_GAP_MS;
 		socket.message({ type: 'progress', data: { value: 0.3 } });
 		socket.message({ type: 'executing', data: { node: '3' } });
 		socket.message({ type: 'status', data: {} });
-		expect(wakes).toBe(3);
+		socket.message({ type: 'executing', data: { node: null } });
+		expect(heard).toEqual(['progress', 'progress', 'executing!']);
 		expect(channel.news.progress).toBeCloseTo(30);
 		release();
 		expect(socket.closedBy).toEqual({ code: 1000, reason: 'done' });

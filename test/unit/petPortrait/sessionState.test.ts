@@ -11,8 +11,12 @@ describe('Pet Portrait session status', () => {
 		expect(sessionStatus(session(uploadedStatus(word)))).toEqual({ phase: 'queued' });
 	});
 
-	it("takes processing as running, with the status's percent and the running node's title as the stage", () => {
+	it("takes processing as running, with the share of nodes run and the running node's title as the stage", () => {
 		expect(sessionStatus(session(processingStatus(45)))).toEqual({ phase: 'running', progress: 45, stage: 'KSampler Node' });
+		// The sibling's percent is the running node's id over the highest id: 100 % at a first node with the highest id. The count only grows.
+		expect(sessionStatus(session({ ...processingStatus(45), progress: 100, executedNodesCount: 1, totalNodes: 46 })).progress).toBeCloseTo(100 / 46);
+		// Without counts, the server's percent.
+		expect(sessionStatus(session({ ...processingStatus(45), executedNodesCount: undefined, totalNodes: undefined })).progress).toBe(45);
 	});
 
 	it("falls back to the socket's percent and node title where the status has none", () => {
@@ -48,6 +52,8 @@ describe('Pet Portrait session status', () => {
 		expect(sessionStatus(session({ status: 'failed', error: 'Failed to queue prompt: Bad Request' })).error).toBe('Failed to queue prompt: Bad Request');
 		expect(sessionStatus(session({ status: 'failed', message: 'Execution error in node 3' })).error).toBe('Execution error in node 3');
 		expect(sessionStatus(session({ status: 'failed', message: 'Processing: KSampler' })).error).toBe('the server reports the generation failed, without a message');
+		// The server's text, whatever words it uses (ComfyUI's exception message).
+		expect(sessionStatus(session({ status: 'failed', message: 'Allocation on device 0 would exceed allowed memory. (out of memory)' })).error).toBe('Allocation on device 0 would exceed allowed memory. (out of memory)');
 	});
 
 	it('fails on an error message while the status still says processing', () => {

@@ -16,7 +16,7 @@ import type { RetryPolicy } from '../../core/retry.ts';
 import { mayHaveBeenCarriedOut } from '../../core/retry.ts';
 import type { FinishedJob } from '../../core/run.ts';
 import type { BaseUrlRules } from '../../core/urls.ts';
-import type { PollingPlan, WaitProgress } from '../../core/waiter.ts';
+import type { PollingPlan, PushWake, WaitProgress } from '../../core/waiter.ts';
 import { waitFor } from '../../core/waiter.ts';
 import type { ImageType, PortraitImage } from './images.ts';
 import { imageFileName, imagePart, imagePath, imageReference } from './images.ts';
@@ -27,7 +27,7 @@ import { PushChannels, SOCKET_OPEN_WAIT_MS, untilOpen } from './push.ts';
 import type { Health, SessionStatus, Uploaded, WorkflowInfo } from './schemas.ts';
 import { healthSchema, sessionStatusSchema, startedSchema, uploadedSchema, workflowInfoSchema } from './schemas.ts';
 import type { PortraitSession } from './sessionState.ts';
-import { resultImageOf, statusWord } from './sessionState.ts';
+import { pushProgress, resultImageOf, statusWord } from './sessionState.ts';
 import type { UserInputsBody, UserInputValues } from './userInputs.ts';
 import { checkUserInputs, userInputsBody } from './userInputs.ts';
 
@@ -115,6 +115,7 @@ interface Shared {
 	http: ApiClient;
 	push: PushChannels;
 	prompts: Map<string, string>;
+	staleResults: Map<string, string>;
 }
 
 export class PetPortrait {
@@ -124,6 +125,12 @@ export class PetPortrait {
 	private readonly push: PushChannels;
 	/** The prompt id of the last run this client started in each session (the status does not say it). */
 	private readonly prompts: Map<string, string>;
+	/**
+	 * The picture each session showed when this client started a run in it, until the status names
+	 * another: the sibling leaves the last run's `resultImage` in place through the next run and says
+	 * `completed` before it names the new one, so that picture is not this run's result.
+	 */
+	private readonly staleResults: Map<string, string>;
 
 	constructor(options: PetPortraitOptions, shared?: Shared) {
 		this.options = options;
@@ -140,11 +147,12 @@ export class PetPortrait {
 			});
 		this.push = shared?.push ?? new PushChannels(options.baseUrl, options.env, PET_PORTRAIT_JOB_WORDS.service);
 		this.prompts = shared?.prompts ?? new Map();
+		this.staleResults = shared?.staleResults ?? new Map();
 	}
 
 	/** The same client with every request bounded by a limit that starts now (see `ApiClient.withDeadline`). */
 	withDeadline(limitMs: number): PetPortrait {
-		return new PetPortrait(this.options, { http: this.http.withDeadline(limitMs), push: this.push, prompts: this.prompts });
+		return new PetPortrait(this.options, { http: this.http.withDeadline(limitMs), push: this.push, prompts: this.prompts, staleResults: this.staleResults });
 	}
 
 	/** `GET /api/health`: `{status: "ok", message}`. */
@@ -197,8 +205,12 @@ export class PetPortrait {
 		const { promptId: said, ...status } = await this.readStatus(id, { signal });
 		const promptId = said ?? this.prompts.get(id);
 		const news = this.push.find(id)?.news;
+		const stale = this.staleResults.get(id);
+		if (stale !== undefined && status.resultImage && status.resultImage !== stale) this.staleResults.delete(id);
 		return {
 			...status,
+			// The last run's picture, still shown while this client's run has not named its own.
+			...(stale !== undefined && status.resultImage === stale ? { resultImage: null } : {}),
 			sessionId: id,
 			...(promptId ? { promptId } : {}),
 			...(news && Object.keys(news).length > 0 ? { push: { ...news } } : {}),
@@ -229,10 +241,13 @@ export class PetPortrait {
 		yield { ...file, details: { sessionId: session.sessionId, resultImage, ...(session.promptId ? { promptId: session.promptId } : {}) } };
 	}
 
-	/** Follows the session's WebSocket (opened now unless this client holds it): `wake` on every message that may matter. */
-	follow(sessionId: string, wake: () => void): () => void {
+	/**
+	 * Follows the session's WebSocket (opened now unless this client holds it): a message that the
+	 * run may have ended wakes a status read; progress is passed on as news, without a request.
+	 */
+	follow(sessionId: string, wake: PushWake): () => void {
 		const lease = this.push.acquire(sessionId);
-		const stop = lease.channel.listen(wake);
+		const stop = lease.channel.listen((update) => (update && !update.urgent ? wake(pushProgress(lease.channel.news)) : wake()));
 		return () => {
 			stop();
 			lease.release();
@@ -353,6 +368,8 @@ export class PetPortrait {
 		const path = `/api/${kind}`;
 		const request: StartRequest = { kind, sessionId: id, sentAt: this.http.env.now(), before: options.before };
 		this.push.find(id)?.resetRun();
+		if (options.before?.resultImage) this.staleResults.set(id, options.before.resultImage);
+		else this.staleResults.delete(id);
 		try {
 			const answer = await this.http.json(
 				{ method: 'POST', path, json: body ? { sessionId: id, userInputs: body } : { sessionId: id }, retry: 'unsent-only', signal: options.signal, mustFinish: options.signal === undefined },
@@ -416,8 +433,8 @@ export class PetPortrait {
 export interface StartOptions {
 	/** Aborts the request only before it is sent: once sent it must finish, or a run could start unknown. */
 	signal?: AbortSignal;
-	/** The session as read just before sending: a lost answer is judged against it. */
-	before?: Pick<SessionStatus, 'status' | 'startTime' | 'promptId'>;
+	/** The session as read just before sending: a lost answer is judged against it, and its picture is not the new run's. */
+	before?: Pick<SessionStatus, 'status' | 'startTime' | 'promptId' | 'resultImage'>;
 }
 
 function checkSessionId(sessionId: string): string {

@@ -3,10 +3,11 @@
 // Pet Portrait's push channel: the WebSocket `/ws?clientId=pet-portrait-<sessionId>`. The server
 // sends a session's messages only to a socket with exactly that clientId that is connected when
 // they happen, so the socket is opened after the upload and before generate. It is a hint, never
-// the truth: every message only wakes the waiter, which then reads `/api/status` at once, and what
-// a message said is kept (`PushNews`) for what the status read lacks (a `result` whose picture the
-// status does not name yet, the text of an `error`, progress). A socket that cannot be had (no
-// WebSocket on the host, refused, dropped) fails nothing: the session is polled instead.
+// the truth: a message that the run ended (`result`, `error`, `executing` of no node) wakes the
+// waiter, which then reads `/api/status` at once; progress messages are shown as they come,
+// without a request. What a message said is kept (`PushNews`) for what the status read lacks (a
+// `result` whose picture the status does not name yet, the text of an `error`, progress). A socket
+// that cannot be had (no WebSocket on the host, refused, dropped) fails nothing: the session is polled instead.
 import type { Env, PushSocket } from '../../core/env.ts';
 import { redactUrl, redactUrlsIn } from '../../core/redact.ts';
 import { parseValue } from '../../core/validate.ts';
@@ -15,7 +16,7 @@ import { errorDataSchema, progressDataSchema, pushMessageSchema, resultDataSchem
 /** The prefix of the clientId the server gives a session's socket [doc]. */
 export const CLIENT_ID_PREFIX = 'pet-portrait-';
 
-/** Progress messages come per sampler step: at most one wake (so one status read) per this many ms. */
+/** Progress messages come per sampler step and per node: passed on at most once per this many ms. */
 export const PROGRESS_WAKE_GAP_MS = 250;
 
 /** How long a run waits for its socket to open before generating without it. */
@@ -41,7 +42,7 @@ export interface PushNews {
 export interface PushUpdate {
 	type: string;
 	news: PushNews;
-	/** `result`, `error` and `executing` wake at once; step progress at most every PROGRESS_WAKE_GAP_MS. */
+	/** The run may have ended (`result`, `error`, `executing` of no node): read the status now. Else progress, passed on at most every PROGRESS_WAKE_GAP_MS. */
 	urgent: boolean;
 }
 
@@ -82,7 +83,7 @@ export function readPushMessage(raw: unknown, sessionId: string): PushUpdate | u
 				const payload = parseValue(progressDataSchema, data ?? {}, 'executing');
 				const news = progressNews(payload);
 				if (payload.node === null) news.executionDone = true;
-				return { type, news, urgent: true };
+				return { type, news, urgent: payload.node === null };
 			}
 			case 'result': {
 				const payload = parseValue(resultDataSchema, data ?? {}, 'result');
@@ -121,6 +122,9 @@ function progressNews(data: unknown): PushNews {
 
 type ChannelState = 'connecting' | 'open' | 'down';
 
+/** Hears a channel's messages; without an update when news that came before it listened matters. */
+export type PushListener = (update?: PushUpdate) => void;
+
 /** One session's socket: what it said so far, and who to wake when it says more. */
 export class PushChannel {
 	readonly sessionId: string;
@@ -130,7 +134,7 @@ export class PushChannel {
 	readonly ready: Promise<void>;
 	private state: ChannelState = 'connecting';
 	private socket?: PushSocket;
-	private readonly listeners = new Set<() => void>();
+	private readonly listeners = new Set<PushListener>();
 	private lastSoftWakeAt = -Infinity;
 	private closedByUs = false;
 	private settled = false;
@@ -164,8 +168,8 @@ export class PushChannel {
 		return this.state === 'open';
 	}
 
-	/** Calls `wake` whenever a message may have changed the session; returns the unsubscribe function. */
-	listen(wake: () => void): () => void {
+	/** Calls `wake` with each message that matters (progress at most every PROGRESS_WAKE_GAP_MS); returns the unsubscribe function. */
+	listen(wake: PushListener): () => void {
 		this.listeners.add(wake);
 		// A result or error that came before anyone listened must not wait for the next poll.
 		if (this.news.resultImage !== undefined || this.news.error !== undefined) wake();
@@ -248,7 +252,7 @@ export class PushChannel {
 			if (now - this.lastSoftWakeAt < PROGRESS_WAKE_GAP_MS) return;
 			this.lastSoftWakeAt = now;
 		}
-		for (const wake of [...this.listeners]) wake();
+		for (const wake of [...this.listeners]) wake(update);
 	}
 }
 

@@ -40,6 +40,13 @@ export function sessionStatus(session: PortraitSession): JobStatus {
 	return { phase: 'running', ...(progress === undefined ? {} : { progress }), ...(stage ? { stage } : {}) };
 }
 
+/** What progress messages said of a run still going: percent and the node it runs, for the waiter to show. */
+export function pushProgress(news: PushNews): JobStatus {
+	const percent = nodeShare(news.executedNodesCount, news.totalNodes) ?? news.progress;
+	const progress = percent === undefined ? undefined : Math.min(100, Math.max(0, percent));
+	return { phase: 'running', ...(progress === undefined ? {} : { progress }), ...(news.nodeTitle ? { stage: news.nodeTitle } : {}) };
+}
+
 export function isSessionFinished(session: PortraitSession): boolean {
 	const { phase } = sessionStatus(session);
 	return phase === 'succeeded' || phase === 'failed';
@@ -54,10 +61,20 @@ export function statusWord(session: Pick<SessionStatus, 'status'>): string {
 	return session.status.trim().toLowerCase();
 }
 
-/** The status's overall percent, else the socket's. */
+/**
+ * The share of the workflow's nodes run so far, where the server counts them (status, else the
+ * socket); else its own percent. The count only grows, while the sibling server's percent is the
+ * running node's id over the highest id, which jumps back and forth (100 % at the first node of a
+ * workflow whose input node has the highest id), and would mislead both the user and the waiter.
+ */
 function progressOf(session: PortraitSession): number | undefined {
-	const percent = typeof session.progress === 'number' ? session.progress : session.push?.progress;
+	const counted = nodeShare(session.executedNodesCount, session.totalNodes) ?? nodeShare(session.push?.executedNodesCount, session.push?.totalNodes);
+	const percent = counted ?? (typeof session.progress === 'number' ? session.progress : session.push?.progress);
 	return percent === undefined ? undefined : Math.min(100, Math.max(0, percent));
+}
+
+function nodeShare(executed: number | null | undefined, total: number | null | undefined): number | undefined {
+	return typeof executed === 'number' && typeof total === 'number' && total > 0 ? (executed / total) * 100 : undefined;
 }
 
 /** The node running now, by its title where the server gives one. */
@@ -68,13 +85,16 @@ function stageOf(session: PortraitSession): string | undefined {
 	return undefined;
 }
 
+/** The status messages that report progress, not a failure ([doc] and the sibling's default). */
+const PROGRESS_MESSAGE = /^(Processing:|Initializing$|Portrait completed$)/;
+
 /** The server's words for a failure: the socket's `error`, an `error` field, or a message that speaks of one. */
 function failureText(session: PortraitSession): string {
 	const fromField = (session as Record<string, unknown>).error;
 	const said =
 		session.push?.error ??
 		(typeof fromField === 'string' && fromField.trim() ? fromField.trim() : undefined) ??
-		(session.message && /error|fail/i.test(session.message) ? session.message : undefined);
+		(session.message && !PROGRESS_MESSAGE.test(session.message.trim()) ? session.message.trim() : undefined);
 	const where = session.currentNodeInfo?.title ? ` (at node "${session.currentNodeInfo.title}")` : '';
 	return said ? `${said}${where}` : `the server reports the generation failed, without a message${where}`;
 }
