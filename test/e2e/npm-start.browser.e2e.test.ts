@@ -34,9 +34,6 @@ const EXAMPLES = {
 // The simulator's installed flows, as the editor lists them ("display name (name)").
 const FLOW_ITEMS = ['SDXL Lighting (sdxl_lighting)', 'Remove background (BiRefNet) (remove_background_birefnet)'];
 
-// The Flowscale simulator's image workflow, which the Flowscale webhook example runs by id.
-const PORTRAIT_WORKFLOW_ID = '550e8400-e29b-41d4-a716-446655440000';
-
 const testId = (id: string) => `[data-test-id="${id}"]`;
 const canvasNode = (name: string) => `${testId('canvas-node')}[data-node-name="${name}"]`;
 
@@ -191,8 +188,8 @@ test('Flowscale Run lists the deployment\'s workflows, searchable, and its crede
 	await page.locator(testId('rlc-search')).fill('text');
 	await items.filter({ hasText: 'Pet Portrait' }).waitFor({ state: 'detached' });
 	await items.filter({ hasText: 'Text to Image' }).first().waitFor();
-	// The current value (the example's id) stays on top; the search leaves only the matching workflow below it.
-	await expect(items.allInnerTexts()).resolves.toEqual([PORTRAIT_WORKFLOW_ID, expect.stringContaining('Text to Image')]);
+	// The search leaves only the matching workflow, named with its id.
+	await expect(items.allInnerTexts()).resolves.toEqual(['Text to Image (bncu0a1kipv)']);
 	await shots.take('flowscale-workflow-list');
 	await page.keyboard.press('Escape');
 
@@ -204,9 +201,12 @@ test('Flowscale Run lists the deployment\'s workflows, searchable, and its crede
 	await page.locator(testId('editCredential-modal')).getByRole('button', { name: 'Close this dialog' }).click();
 	await page.locator(testId('editCredential-modal')).waitFor({ state: 'hidden' });
 	await closeNode();
-	// The list mode was a change; the example stays as shipped.
+	// Whether n8n counts the mode switch as a change varies; if it asks, the example stays as shipped.
 	await page.locator(testId('project-home-menu-item')).click();
-	await page.getByRole('button', { name: 'Leave without saving' }).click();
+	await page
+		.getByRole('button', { name: 'Leave without saving' })
+		.click({ timeout: 5_000 })
+		.catch(() => undefined);
 	await page.locator(testId('workflow-card-name')).first().waitFor();
 });
 

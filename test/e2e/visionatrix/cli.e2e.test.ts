@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 
+import { NODES, registeredNode } from '../../helpers/registry.ts';
 import { makePng, pngSize } from '../../simulators/visionatrix/files.ts';
 import type { VisionatrixSimulator } from '../../simulators/visionatrix/index.ts';
 import { startVisionatrixSimulator } from '../../simulators/visionatrix/index.ts';
@@ -46,20 +47,19 @@ test('n8n export:nodes lists the package nodes under their community-package nam
 	await n8n.cliOk(['export:nodes', `--output=${file}`]);
 	const nodes = JSON.parse(readFileSync(file, 'utf8')) as Array<{ name: string; version: number | number[]; credentials?: Array<{ name: string; required?: boolean }>; polling?: boolean }>;
 	const ours = nodes.filter((node) => node.name.startsWith('n8n-nodes-genflows.'));
-	expect(ours.map((node) => node.name).sort()).toEqual([
-		'n8n-nodes-genflows.flowscaleRun',
-		'n8n-nodes-genflows.flowscaleRunTool',
-		'n8n-nodes-genflows.flowscaleTrigger',
-		'n8n-nodes-genflows.visionatrixTask',
-		'n8n-nodes-genflows.visionatrixTaskTool',
-		'n8n-nodes-genflows.visionatrixTrigger',
-	]);
+	// Every node of every provider in the registry (which a unit test holds to package.json), and
+	// the AI-tool variant n8n makes of each action node that is usable as a tool.
+	const expected = NODES.flatMap(({ type, node }) => (node.description.usableAsTool ? [type, `${type}Tool`] : [type])).sort();
+	expect(ours.map((node) => node.name).sort()).toEqual(expected);
+	expect(expected).toEqual(expect.arrayContaining(['n8n-nodes-genflows.visionatrixTask', 'n8n-nodes-genflows.flowscaleRun', 'n8n-nodes-genflows.petPortraitTrigger']));
 	for (const node of ours) {
 		expect(node.version).toBe(1);
-		const credential = node.name.includes('.visionatrix') ? 'visionatrixApi' : 'flowscaleApi';
-		expect(node.credentials).toEqual([{ name: credential, required: true }]);
+		const registered = registeredNode(node.name.replace(/Tool$/, ''));
+		expect(node.credentials).toEqual(registered.node.description.credentials!.map(({ name }) => ({ name, required: true })));
 	}
-	expect(ours.filter((node) => node.polling).map((node) => node.name).sort()).toEqual(['n8n-nodes-genflows.flowscaleTrigger', 'n8n-nodes-genflows.visionatrixTrigger']);
+	const polling = NODES.filter(({ node }) => node.description.polling).map(({ type }) => type).sort();
+	expect(ours.filter((node) => node.polling).map((node) => node.name).sort()).toEqual(polling);
+	expect(polling).toHaveLength(3);
 });
 
 test('example "remove background": HTTP Request file -> Visionatrix -> Edit Image, bytes intact all the way', async () => {
