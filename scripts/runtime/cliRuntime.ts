@@ -2,7 +2,7 @@
 // one (node.ts, deno.ts); this folder holds the only files that use node: modules or Deno, so
 // everything in scripts/cli runs under both unchanged (eslint.config.mjs checks it).
 
-import type { OpenSocket } from '../../nodes/shared/core/env.ts';
+import type { OpenEventSocket, OpenSocket } from '../../nodes/shared/core/env.ts';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
@@ -30,6 +30,8 @@ export interface CliRuntime {
 	writeNewFile(path: string, data: AsyncIterable<Uint8Array>): Promise<number | undefined>;
 	/** How push channels open a WebSocket here: the runtime's own, or undici's on Node 20. */
 	openSocket: OpenSocket;
+	/** How Socket.IO push channels open: `socket.io-client`, loaded when the first one opens; absent, such jobs are polled. */
+	openEventSocket?: OpenEventSocket;
 	/** Ends the process once what was written to stdout has gone out. */
 	exit(code: number): void;
 }

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import type { OpenSocket } from '../../nodes/shared/core/env.ts';
 import { standardSocket } from '../../nodes/shared/core/sockets.ts';
 import type { CliRuntime, StopSignal } from './cliRuntime.ts';
+import { socketIoClient } from './eventSockets.ts';
 
 /** The part of Deno's global namespace used here, typed locally so that tsc (Node types) accepts it. */
 interface DenoApi {
@@ -76,6 +77,8 @@ export function denoRuntime(deno: DenoApi): CliRuntime {
 		},
 		// Deno's global WebSocket.
 		openSocket: standardSocket() as OpenSocket,
+		// socket.io-client from npm (scripts/deno.jsonc), imported when the first Socket.IO channel opens.
+		openEventSocket: socketIoClient,
 		exit: (code) => deno.exit(code),
 	};
 }

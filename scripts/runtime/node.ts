@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import type { WebSocketConstructor } from '../../nodes/shared/core/sockets.ts';
 import { socketWithFallback } from '../../nodes/shared/core/sockets.ts';
 import type { CliRuntime, StopSignal } from './cliRuntime.ts';
+import { socketIoClient } from './eventSockets.ts';
 
 // Node 20 has no global WebSocket: undici (a dependency) gives the same class, loaded only there.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,6 +51,7 @@ export function nodeRuntime(): CliRuntime {
 			}
 		},
 		openSocket: nodeSocket,
+		openEventSocket: socketIoClient,
 		exit(code) {
 			// A piped stdout may still hold lines; exit once they are written.
 			process.stdout.write('', () => process.exit(code));

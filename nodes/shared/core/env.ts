@@ -20,10 +20,37 @@ export interface PushSocket {
 }
 
 /**
- * Opens a WebSocket for a push channel (Pet Portrait's WebSocket, and the Socket.IO client InvokeAI
- * needs, built on it). `headers` carry a credential where the host's WebSocket can send them.
+ * Opens a WebSocket for a push channel (Pet Portrait's; InvokeAI's Socket.IO channel uses
+ * `OpenEventSocket`). `headers` carry a credential where the host's WebSocket can send them.
  */
 export type OpenSocket = (url: string, options?: { protocols?: string[]; headers?: Record<string, string> }) => PushSocket;
+
+/**
+ * The part of a Socket.IO client socket a push channel uses (`socket.io-client`'s Socket fits it).
+ * Besides the server's own events it hears `connect`, `connect_error` and `disconnect`; emits made
+ * before `connect` are sent once connected.
+ */
+export interface EventSocket {
+	readonly connected: boolean;
+	on(event: string, listener: (...args: unknown[]) => void): void;
+	emit(event: string, ...args: unknown[]): void;
+	disconnect(): void;
+}
+
+export interface EventSocketOptions {
+	/** The Socket.IO path on the server, e.g. `/ws/socket.io`. */
+	path: string;
+	/** The Socket.IO `auth` payload of the handshake, e.g. `{ token }` for a server that asks for one. */
+	auth?: Record<string, unknown>;
+	/** Headers of the handshake request, where the host's socket can send them (an authenticating proxy). */
+	headers?: Record<string, string>;
+}
+
+/**
+ * Opens a Socket.IO connection to `origin` (scheme, host and port) for a push channel (InvokeAI's
+ * queue events). Hosts build it on the maintained `socket.io-client` (see `socketIoOpener`).
+ */
+export type OpenEventSocket = (origin: string, options: EventSocketOptions) => EventSocket;
 
 /**
  * Everything the core needs from the world it runs in. The core owns no timers and no sockets:
@@ -47,6 +74,8 @@ export interface Env {
 	logger?: Logger;
 	/** How to open a push channel; absent where the host has no WebSocket, and then jobs are polled. */
 	openSocket?: OpenSocket;
+	/** How to open a Socket.IO push channel; absent where the host has no Socket.IO client, and then jobs are polled. */
+	openEventSocket?: OpenEventSocket;
 }
 
 export const silentLogger: Logger = {

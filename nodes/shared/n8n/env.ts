@@ -1,9 +1,9 @@
 import * as workflow from 'n8n-workflow';
 import type { Logger as N8nLogger } from 'n8n-workflow';
 
-import type { Env, Logger, OpenSocket } from '../core/env.ts';
-import type { WebSocketConstructor } from '../core/sockets.ts';
-import { socketWithFallback } from '../core/sockets.ts';
+import type { Env, Logger, OpenEventSocket, OpenSocket } from '../core/env.ts';
+import type { SocketIoConnect, WebSocketConstructor } from '../core/sockets.ts';
+import { socketIoOpener, socketWithFallback } from '../core/sockets.ts';
 import type { N8nTransportOptions, RequestContext } from './transport.ts';
 import { n8nPlainTransport, n8nTransport } from './transport.ts';
 
@@ -33,12 +33,22 @@ export function n8nEnv(context: RequestContext, credentialType: string, options:
 		now: () => Date.now(),
 		logger: loggerFrom(context.logger),
 		openSocket: socketHeaders && Object.keys(socketHeaders).length > 0 ? withSocketHeaders(hostSocket, socketHeaders) : hostSocket,
+		openEventSocket: socketHeaders && Object.keys(socketHeaders).length > 0 ? withEventSocketHeaders(hostEventSocket, socketHeaders) : hostEventSocket,
 	};
 }
 
 // n8n 2.x runs on Node 22/24, whose global WebSocket is undici's; n8n 1.x on Node 20 gets undici's directly.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const hostSocket = socketWithFallback(() => (require('undici') as { WebSocket: WebSocketConstructor }).WebSocket);
+
+// Socket.IO push channels (InvokeAI's queue events): socket.io-client (a dependency), loaded when the first one opens.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const hostEventSocket = socketIoOpener(() => (require('socket.io-client') as { io: SocketIoConnect }).io);
+
+/** `open`, with `headers` added to every Socket.IO handshake (a caller's own headers win). */
+function withEventSocketHeaders(open: OpenEventSocket, headers: Record<string, string>): OpenEventSocket {
+	return (origin, options) => open(origin, { ...options, headers: { ...headers, ...options.headers } });
+}
 
 /** `open`, with `headers` added to every socket it opens (a caller's own headers win). */
 function withSocketHeaders(open: OpenSocket, headers: Record<string, string>): OpenSocket {

@@ -20,6 +20,8 @@ export interface SimRequest {
 	/** Without the query string, as received (not percent-decoded). */
 	path: string;
 	query: Map<string, string>;
+	/** The raw query string (no `?`), for repeated keys. */
+	search: string;
 	headers: IncomingHttpHeaders;
 	body: Buffer;
 	/** This request's log entry, for the handler to note the authenticated user. */
@@ -76,7 +78,8 @@ export function createSimHttpServer(options: SimHttpOptions): SimHttpServer {
 				return;
 			}
 			if (fault?.kind === 'slow') await pause(fault.delayMs, delays);
-			const reply = await options.handle({ method, path, query, headers: req.headers, body, record });
+			const search = queryAt >= 0 ? url.slice(queryAt + 1) : '';
+			const reply = await options.handle({ method, path, query, search, headers: req.headers, body, record });
 			if (fault?.kind === 'drop-after') {
 				req.socket.destroy();
 				return;

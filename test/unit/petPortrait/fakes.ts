@@ -1,7 +1,8 @@
 // What the Pet Portrait unit tests share: a hand-written WebSocket, an Env around it whose clock
 // only moves when the code sleeps, a logger that keeps its lines, and the server's answers as the
 // reference (pet-portrait.md) shows them.
-import type { Env, Logger, OpenSocket, PushSocket } from '../../../nodes/shared/core/env.ts';
+import { recordingLogger } from '../../helpers/recordingLogger.ts';
+import type { Env, OpenSocket, PushSocket } from '../../../nodes/shared/core/env.ts';
 import { fetchTransport } from '../../../nodes/shared/core/fetchTransport.ts';
 import { PetPortrait } from '../../../nodes/shared/providers/petPortrait/api.ts';
 import { SOCKET_OPEN_WAIT_MS } from '../../../nodes/shared/providers/petPortrait/push.ts';
@@ -69,21 +70,9 @@ export function fakeSockets(options: { autoOpen?: boolean } = {}): { open: OpenS
 	return { open, sockets };
 }
 
-export interface LoggedLine {
-	level: 'debug' | 'info' | 'warn';
-	message: string;
-	meta?: Record<string, unknown>;
-}
+export type { LoggedLine } from '../../helpers/recordingLogger.ts';
 
-export function recordingLogger(): Logger & { lines: LoggedLine[] } {
-	const lines: LoggedLine[] = [];
-	return {
-		lines,
-		debug: (message, meta) => lines.push({ level: 'debug', message, meta }),
-		info: (message, meta) => lines.push({ level: 'info', message, meta }),
-		warn: (message, meta) => lines.push({ level: 'warn', message, meta }),
-	};
-}
+export { recordingLogger };
 
 export type TestEnv = ReturnType<typeof virtualEnv> & { logger: ReturnType<typeof recordingLogger> };
 
