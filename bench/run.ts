@@ -13,6 +13,7 @@ import { startVisionatrixSimulator } from '../test/simulators/visionatrix/index.
 import type { DownloadWay } from './downloadMemory.ts';
 import { FILE_BYTES, measureInChild, startBigFileServer, WAYS } from './downloadMemory.ts';
 import { flowscaleBench } from './flowscale.ts';
+import { invokeAiBench } from './invokeai.ts';
 import { petPortraitBench } from './petPortrait.ts';
 import type { WaitSample } from './stats.ts';
 import { percentile, waitRow, waitTableLine } from './stats.ts';
@@ -108,10 +109,12 @@ async function main(): Promise<void> {
 	});
 	const flowscaleRuns = flowscaleBench();
 	const petPortraitRuns = petPortraitBench();
+	const invokeAiRuns = invokeAiBench();
 	const results = await Promise.all(runs);
 	const workerTimes = await Promise.all(workerTimeRuns);
 	const flowscale = await flowscaleRuns;
 	const petPortrait = await petPortraitRuns;
+	const invokeAi = await invokeAiRuns;
 	await simulator.close();
 	// After the waiter runs, alone, so that nothing else moves the memory figures.
 	const memory = await downloadMemory();
@@ -129,6 +132,10 @@ async function main(): Promise<void> {
 		petPortrait: {
 			what: 'Pet Portrait jobs: latency = time from the simulator sending its result message (the image is ready) to createPortrait returning; requests = upload + generate + status reads after generate',
 			rows: petPortrait,
+		},
+		invokeAi: {
+			what: 'InvokeAI jobs (Text to Image - FLUX): latency = time from the simulator marking the queue item completed to runWorkflow returning; requests = enqueue + item reads after it',
+			rows: invokeAi,
 		},
 		workerTime: {
 			what: 'time inside the Visionatrix Task node (Run Flow and Wait) for one job: execute() holds a worker; webhook() calls are short callbacks',
@@ -170,6 +177,14 @@ async function main(): Promise<void> {
 		'| job length | way | median latency | p90 latency | median requests per job |',
 		'| --- | --- | --- | --- | --- |',
 		...petPortrait.map(waitTableLine),
+		'',
+		'## InvokeAI: Socket.IO push and polling only',
+		'',
+		`InvokeAI's default "Text to Image - FLUX" workflow, its 7 nodes each taking its share of the job ±20 %, ${invokeAi[0]?.repetitions ?? 0} per row running at once, each on a one-GPU simulator of its own. With Socket.IO, progress events are shown as they come without a request, and the status change that ends the item wakes one read that confirms it; without the socket, the waiter polls adaptively on the progress the item reports. Latency: from the simulator marking the item completed until the wait returns. Requests: the enqueue and the reads of the item after it (uploads, look-ups and downloads are the same for both).`,
+		'',
+		'| job length | way | median latency | p90 latency | median requests per job |',
+		'| --- | --- | --- | --- | --- |',
+		...invokeAi.map(waitTableLine),
 		'',
 		'## Worker time per job: polling vs. waiting by callback',
 		'',

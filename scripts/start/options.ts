@@ -17,6 +17,8 @@ Environment:
             use this Flowscale deployment instead of the simulator
   PET_PORTRAIT_URL
             use this Pet Portrait server instead of the simulator
+  INVOKEAI_URL
+            use this InvokeAI server (single-user) instead of the simulator
   GENFLOWS_OWNER_EMAIL, GENFLOWS_OWNER_PASSWORD
             the n8n login (default ${DEFAULT_OWNER.email} / ${DEFAULT_OWNER.password})
   N8N_PORT  the editor's port (default 5678, or a free one when 5678 is taken)

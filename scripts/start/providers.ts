@@ -2,10 +2,11 @@
 // simulator, or the user's own server from environment variables) and the credential pointing
 // there. A new provider adds an entry here; the examples find its credential by type.
 import { startFlowscaleSimulator } from '../../test/simulators/flowscale/index.ts';
+import { startInvokeAiSimulator } from '../../test/simulators/invokeai/index.ts';
 import { startPetPortraitSimulator } from '../../test/simulators/petPortrait/index.ts';
 import { startVisionatrixSimulator } from '../../test/simulators/visionatrix/index.ts';
 import type { CredentialJson } from '../../test/e2e/harness/workflows.ts';
-import { flowscaleCredential, petPortraitCredential, visionatrixCredential } from '../../test/e2e/harness/workflows.ts';
+import { flowscaleCredential, invokeAiCredential, petPortraitCredential, visionatrixCredential } from '../../test/e2e/harness/workflows.ts';
 
 export interface ProviderServer {
 	url: string;
@@ -81,4 +82,22 @@ const petPortrait: StartProvider = {
 	},
 };
 
-export const START_PROVIDERS: StartProvider[] = [visionatrix, flowscale, petPortrait];
+const invokeAi: StartProvider = {
+	name: 'InvokeAI',
+	credentialType: 'invokeAiApi',
+	variables: ['INVOKEAI_URL'],
+	async server(env) {
+		const name = 'InvokeAI account';
+		const id = credentialId('InvokeAI');
+		if (env.INVOKEAI_URL) {
+			// A single-user server; for a multi-user one, set the token or login in the credential afterwards.
+			const server = { url: env.INVOKEAI_URL.replace(/\/+$/, '') };
+			return { ...server, origin: 'INVOKEAI_URL', credential: invokeAiCredential(server, id, name), close: async () => undefined };
+		}
+		// About a second per node, so the progress is visible in the editor.
+		const simulator = await startInvokeAiSimulator({ nodeMs: 300 });
+		return { url: simulator.url, origin: 'simulator', credential: invokeAiCredential(simulator, id, name), close: () => simulator.close() };
+	},
+};
+
+export const START_PROVIDERS: StartProvider[] = [visionatrix, flowscale, petPortrait, invokeAi];

@@ -21,6 +21,7 @@ jest.setTimeout(180_000);
 const VISIONATRIX = { icon: 'visionatrix.svg', credential: 'Visionatrix account' };
 const FLOWSCALE = { icon: 'flowscale.svg', credential: 'Flowscale account' };
 const PET_PORTRAIT = { icon: 'petPortrait.svg', credential: 'Pet Portrait account' };
+const INVOKEAI = { icon: 'invokeai.svg', credential: 'InvokeAI account' };
 const EXAMPLES = {
 	webhook: { id: 'visionatrix-webhook-prompt-to-image', name: 'Visionatrix: prompt in, image out (webhook)', ourNode: 'Generate Image', ...VISIONATRIX },
 	schedule: { id: 'visionatrix-schedule-image-to-disk', name: 'Visionatrix: daily image to disk (schedule)', ourNode: 'Generate Image', ...VISIONATRIX },
@@ -30,6 +31,8 @@ const EXAMPLES = {
 	flowscaleTrigger: { id: 'flowscale-trigger-save-finished', name: 'Flowscale: save every finished run (trigger)', ourNode: 'Flowscale Trigger', ...FLOWSCALE },
 	petPortraitWebhook: { id: 'pet-portrait-webhook-photo-to-portra', name: 'Pet Portrait: photo in, portrait out (webhook)', ourNode: 'Paint Portrait', ...PET_PORTRAIT },
 	petPortraitTrigger: { id: 'pet-portrait-trigger-save-finished', name: 'Pet Portrait: save watched portraits when they finish (trigger)', ourNode: 'Pet Portrait Trigger', ...PET_PORTRAIT },
+	invokeAiPrompt: { id: 'invokeai-webhook-prompt-to-image', name: 'InvokeAI: prompt in, image out (webhook)', ourNode: 'Generate Image', ...INVOKEAI },
+	invokeAiPhoto: { id: 'invokeai-webhook-photo-to-picture', name: 'InvokeAI: photo to picture, image to image (webhook)', ourNode: 'Repaint Photo', ...INVOKEAI },
 };
 // The simulator's installed flows, as the editor lists them ("display name (name)").
 const FLOW_ITEMS = ['SDXL Lighting (sdxl_lighting)', 'Remove background (BiRefNet) (remove_background_birefnet)'];

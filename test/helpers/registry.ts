@@ -5,10 +5,13 @@
 import type { ICredentialType, INodeType } from 'n8n-workflow';
 
 import { FlowscaleApi } from '../../credentials/FlowscaleApi.credentials.ts';
+import { InvokeAiApi } from '../../credentials/InvokeAiApi.credentials.ts';
 import { PetPortraitApi } from '../../credentials/PetPortraitApi.credentials.ts';
 import { VisionatrixApi } from '../../credentials/VisionatrixApi.credentials.ts';
 import { FlowscaleRun } from '../../nodes/FlowscaleRun/FlowscaleRun.node.ts';
 import { FlowscaleTrigger } from '../../nodes/FlowscaleTrigger/FlowscaleTrigger.node.ts';
+import { InvokeAiTrigger } from '../../nodes/InvokeAiTrigger/InvokeAiTrigger.node.ts';
+import { InvokeAiWorkflow } from '../../nodes/InvokeAiWorkflow/InvokeAiWorkflow.node.ts';
 import { PetPortrait } from '../../nodes/PetPortrait/PetPortrait.node.ts';
 import { PetPortraitTrigger } from '../../nodes/PetPortraitTrigger/PetPortraitTrigger.node.ts';
 import { VisionatrixTask } from '../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
@@ -31,6 +34,7 @@ export const PROVIDERS = {
 	visionatrix: { credentials: [VisionatrixApi], nodes: [VisionatrixTask, VisionatrixTrigger] },
 	flowscale: { credentials: [FlowscaleApi], nodes: [FlowscaleRun, FlowscaleTrigger] },
 	petPortrait: { credentials: [PetPortraitApi], nodes: [PetPortrait, PetPortraitTrigger] },
+	invokeai: { credentials: [InvokeAiApi], nodes: [InvokeAiWorkflow, InvokeAiTrigger] },
 } satisfies Record<string, ProviderClasses>;
 
 export type ProviderId = keyof typeof PROVIDERS;

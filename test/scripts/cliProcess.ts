@@ -60,8 +60,8 @@ export class CliProcess {
 
 	constructor(runner: CliRunner, args: string[], options: { env?: Record<string, string>; cwd?: string; allowEnv?: boolean } = {}) {
 		const [command, ...leading] = runner.command({ allowEnv: options.allowEnv });
-		// Only what the test sets: no VISIONATRIX_*, FLOWSCALE_* or PET_PORTRAIT_* from the machine running the tests.
-		const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VISIONATRIX|FLOWSCALE|PET_PORTRAIT)_/.test(name)));
+		// Only what the test sets: no VISIONATRIX_*, FLOWSCALE_*, PET_PORTRAIT_* or INVOKEAI_* from the machine running the tests.
+		const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(VISIONATRIX|FLOWSCALE|PET_PORTRAIT|INVOKEAI)_/.test(name)));
 		this.child = spawn(command, [...leading, ...args], {
 			cwd: options.cwd ?? ROOT,
 			env: { ...env, NO_COLOR: '1', ...options.env },

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { FlowscaleApi } from '../../../credentials/FlowscaleApi.credentials.ts';
+import { InvokeAiApi } from '../../../credentials/InvokeAiApi.credentials.ts';
 import { PetPortraitApi } from '../../../credentials/PetPortraitApi.credentials.ts';
 import { VisionatrixApi } from '../../../credentials/VisionatrixApi.credentials.ts';
 import { VisionatrixTask } from '../../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
@@ -17,6 +18,7 @@ const VISIONATRIX_CREDENTIAL = new VisionatrixApi().name;
 const VISIONATRIX_TASK = nodeTypeOf(VisionatrixTask);
 const FLOWSCALE_CREDENTIAL = new FlowscaleApi().name;
 const PET_PORTRAIT_CREDENTIAL = new PetPortraitApi().name;
+const INVOKEAI_CREDENTIAL = new InvokeAiApi().name;
 
 /** Credential to put into each slot of an example, by credential type (e.g. `visionatrixApi`). */
 export type CredentialBindings = Record<string, { id: string; name: string }>;
@@ -73,6 +75,11 @@ export function flowscaleCredential(server: { url: string }, apiKey: string, id:
 /** A Pet Portrait credential for a server (a simulator or a real one) at `server.url`, without auth. */
 export function petPortraitCredential(server: { url: string }, id: string, name = id): CredentialJson {
 	return { id, name, type: PET_PORTRAIT_CREDENTIAL, data: { baseUrl: server.url, authentication: 'none', ignoreSslIssues: false } };
+}
+
+/** An InvokeAI credential for a single-user server (a simulator or a real one) at `server.url`. */
+export function invokeAiCredential(server: { url: string }, id: string, name = id): CredentialJson {
+	return { id, name, type: INVOKEAI_CREDENTIAL, data: { baseUrl: server.url, authentication: 'none', ignoreSslIssues: false } };
 }
 
 /**

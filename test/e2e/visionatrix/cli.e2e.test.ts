@@ -59,7 +59,7 @@ test('n8n export:nodes lists the package nodes under their community-package nam
 	}
 	const polling = NODES.filter(({ node }) => node.description.polling).map(({ type }) => type).sort();
 	expect(ours.filter((node) => node.polling).map((node) => node.name).sort()).toEqual(polling);
-	expect(polling).toHaveLength(3);
+	expect(polling).toHaveLength(4);
 });
 
 test('example "remove background": HTTP Request file -> Visionatrix -> Edit Image, bytes intact all the way', async () => {

@@ -1,0 +1,16 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { ItemContext } from '../../../shared/n8n/router.ts';
+import type { InvokeAI } from '../../../shared/providers/invokeai/api.ts';
+import { workflowLocator } from '../../descriptions.ts';
+import { asJson } from '../../client.ts';
+
+export const description = updateDisplayOptions({ show: { resource: ['workflow'], operation: ['get'] } }, [workflowLocator]);
+
+/** The library workflow: its id, name and the workflow JSON (ready for Run and Wait's JSON source). */
+export async function execute(this: IExecuteFunctions, { itemIndex, client: invokeai, signal }: ItemContext<InvokeAI>): Promise<INodeExecutionData[]> {
+	const id = String(this.getNodeParameter('workflowId', itemIndex, '', { extractValue: true })).trim();
+	const found = await invokeai.getWorkflow(id, signal);
+	return [{ json: asJson(found) }];
+}
