@@ -485,10 +485,14 @@ export class InvokeAI {
 	}
 
 	/** `GET /api/v1/images/`: newest first; `board` an id, or `none` for uncategorized images. */
-	listImages(query: { board?: string; categories?: string[]; isIntermediate?: boolean; offset?: number; limit?: number } = {}, signal?: AbortSignal): Promise<ImageList> {
+	listImages(
+		query: { board?: string; categories?: string[]; isIntermediate?: boolean; offset?: number; limit?: number; orderDir?: 'ASC' | 'DESC'; starredFirst?: boolean } = {},
+		signal?: AbortSignal,
+	): Promise<ImageList> {
 		const path = withRepeated('/api/v1/images/', 'categories', query.categories);
+		const order = { order_dir: query.orderDir, starred_first: query.starredFirst };
 		return this.json(
-			{ method: 'GET', path, query: { board_id: query.board, is_intermediate: query.isIntermediate, offset: query.offset ?? 0, limit: query.limit ?? 10 }, signal },
+			{ method: 'GET', path, query: { board_id: query.board, is_intermediate: query.isIntermediate, offset: query.offset ?? 0, limit: query.limit ?? 10, ...order }, signal },
 			imageListSchema,
 		);
 	}
