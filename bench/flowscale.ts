@@ -7,6 +7,7 @@ import type { PollingPlan } from '../nodes/shared/core/waiter.ts';
 import { Flowscale } from '../nodes/shared/providers/flowscale/api.ts';
 import { scriptEnv } from '../scripts/runtime/timers.ts';
 import { startFlowscaleSimulator } from '../test/simulators/flowscale/index.ts';
+import { NoHistory } from './historyRows.ts';
 import type { WaitRow, WaitSample } from './stats.ts';
 import { waitRow } from './stats.ts';
 
@@ -31,7 +32,8 @@ export async function flowscaleBench(): Promise<WaitRow[]> {
 	});
 	const flowscale = new Flowscale({
 		baseUrl: simulator.url,
-		env: scriptEnv(fetchTransport({ headers: { 'x-api-key': simulator.apiKey } }), undefined, { plainTransport: fetchTransport() }),
+		// Both lengths are one workflow here: without run-time history (see the waiter section for it).
+		env: { ...scriptEnv(fetchTransport({ headers: { 'x-api-key': simulator.apiKey } }), undefined, { plainTransport: fetchTransport() }), runTimeHistory: new NoHistory() },
 	});
 
 	async function oneRun(durationMs: number, plan: Partial<PollingPlan> | undefined): Promise<WaitSample> {

@@ -13,10 +13,12 @@ import { startVisionatrixSimulator } from '../test/simulators/visionatrix/index.
 import type { DownloadWay } from './downloadMemory.ts';
 import { FILE_BYTES, measureInChild, startBigFileServer, WAYS } from './downloadMemory.ts';
 import { flowscaleBench } from './flowscale.ts';
+import { historyRows, NoHistory } from './historyRows.ts';
 import { invokeAiBench } from './invokeai.ts';
 import { petPortraitBench } from './petPortrait.ts';
 import type { WaitSample } from './stats.ts';
 import { percentile, waitRow, waitTableLine } from './stats.ts';
+import { waitingFigures, waitingSection } from './waitingReport.ts';
 import type { WorkerTimeSample } from './workerTime.ts';
 import { workerTime } from './workerTime.ts';
 
@@ -71,7 +73,7 @@ async function main(): Promise<void> {
 		taskDurationMs: (_flow, inputs) => Number(String(inputs.prompt).split('-')[1]),
 		queueDelayMs: (_flow, inputs) => Number(String(inputs.prompt).split('-')[2]),
 	});
-	const visionatrix = new Visionatrix({ baseUrl: simulator.url, env: scriptEnv(fetchTransport()) });
+	const visionatrix = new Visionatrix({ baseUrl: simulator.url, env: { ...scriptEnv(fetchTransport()), runTimeHistory: new NoHistory() } });
 	const flow = await visionatrix.getInstalledFlow('sdxl_lighting');
 
 	async function oneJob(durationMs: number, plan: Partial<PollingPlan> | undefined): Promise<WaitSample> {
@@ -110,12 +112,16 @@ async function main(): Promise<void> {
 	const flowscaleRuns = flowscaleBench();
 	const petPortraitRuns = petPortraitBench();
 	const invokeAiRuns = invokeAiBench();
+	const historyRuns = historyRows(REPETITIONS);
 	const results = await Promise.all(runs);
 	const workerTimes = await Promise.all(workerTimeRuns);
 	const flowscale = await flowscaleRuns;
 	const petPortrait = await petPortraitRuns;
 	const invokeAi = await invokeAiRuns;
+	const realSocketHistory = await historyRuns;
 	await simulator.close();
+	// After the socket runs, alone: the sweep and the read cost use this process's CPU.
+	const waiting = await waitingFigures();
 	// After the waiter runs, alone, so that nothing else moves the memory figures.
 	const memory = await downloadMemory();
 
@@ -137,6 +143,11 @@ async function main(): Promise<void> {
 			what: 'InvokeAI jobs (Text to Image - FLUX): latency = time from the simulator marking the queue item completed to runWorkflow returning; requests = enqueue + item reads after it',
 			rows: invokeAi,
 		},
+		waiter: {
+			what: 'the waiter with run-time history and queue position: fake-clock sweep, requests-against-latency curve, 50 jobs queued on one GPU, the real-socket check, CPU per Visionatrix status read (BENCHMARKS.md explains each)',
+			...waiting,
+			realSocket: realSocketHistory,
+		},
 		workerTime: {
 			what: 'time inside the Visionatrix Task node (Run Flow and Wait) for one job: execute() holds a worker; webhook() calls are short callbacks',
 			rows: workerTimes,
@@ -156,7 +167,7 @@ async function main(): Promise<void> {
 		'',
 		`Written by \`npm run bench\` (${report.measuredAt}, Node ${process.version}, ${REPETITIONS} jobs per row, all running at once against the bundled Visionatrix simulator on 127.0.0.1). Raw figures: \`bench/results.json\`.`,
 		'',
-		'Each job first waits a random 0-5 s in the queue (so a fixed poller\'s phase against the finish is random), then runs its nominal length; its progress climbs in 20 uneven steps to about 85 % before the final jump to 100, as Visionatrix progress does. Latency: from the moment the simulator sets progress to 100 until the waiter returns. Requests: the create request plus status reads for one job (result downloads are the same for every strategy and left out).',
+		'Each job first waits a random 0-5 s in the queue (so a fixed poller\'s phase against the finish is random), then runs its nominal length (the three lengths are one flow of the simulator, so the waiter runs here without run-time history; see the waiter section below for it); its progress climbs in 20 uneven steps to about 85 % before the final jump to 100, as Visionatrix progress does. Latency: from the moment the simulator sets progress to 100 until the waiter returns. Requests: the create request plus status reads for one job (result downloads are the same for every strategy and left out).',
 		'',
 		'| job length | strategy | median latency | p90 latency | median requests per job |',
 		'| --- | --- | --- | --- | --- |',
@@ -164,7 +175,7 @@ async function main(): Promise<void> {
 		'',
 		'## Flowscale: our waiter vs. the SDK\'s 2 s poll',
 		'',
-		`Flowscale runs of the simulator's two-output workflow (the second output named half-way through the run), ${flowscale[0]?.repetitions ?? 0} per row running at once on their own containers after a random 0-5 s in the queue. Flowscale reports only a status word, no progress, so our waiter backs off from 0.5 s to its 2 s cap (the SDK's interval); the other row is the same client polling every 2 s, as Flowscale's SDK does. Latency: from the simulator marking the run completed until the wait returns. Requests: the create, the status reads and the output reads for one run (the file downloads go to the storage host, the same for both).`,
+		`Flowscale runs of the simulator's two-output workflow (the second output named half-way through the run), ${flowscale[0]?.repetitions ?? 0} per row running at once on their own containers after a random 0-5 s in the queue. Flowscale reports only a status word, no progress, so our waiter, without run-time history here (both lengths are one workflow of the simulator), backs off from 0.5 s to its 2 s cap (the SDK's interval); the other row is the same client polling every 2 s, as Flowscale's SDK does. Latency: from the simulator marking the run completed until the wait returns. Requests: the create, the status reads and the output reads for one run (the file downloads go to the storage host, the same for both).`,
 		'',
 		'| run length | strategy | median latency | p90 latency | median requests per run |',
 		'| --- | --- | --- | --- | --- |',
@@ -186,6 +197,7 @@ async function main(): Promise<void> {
 		'| --- | --- | --- | --- | --- |',
 		...invokeAi.map(waitTableLine),
 		'',
+		...waitingSection(waiting, realSocketHistory),
 		'## Worker time per job: polling vs. waiting by callback',
 		'',
 		`One ${WORKER_TIME_JOB_MS / 1000} s job through the Visionatrix Task node (Run Flow and Wait), ${WORKER_TIME_REPETITIONS} times per mode, with the emulated n8n contexts of the test suite. Polling: execute() runs until the files are downloaded, and the execution holds its worker all that time. By callback: execute() submits and parks the execution (no worker held while parked); every Visionatrix callback is one webhook() call, in n8n's main or webhook process, and the last one downloads the files.`,

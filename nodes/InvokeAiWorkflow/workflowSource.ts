@@ -3,7 +3,7 @@
 // InputError on the parameter it came from, so the error names that parameter.
 import type { IExecuteFunctions, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../shared/core/errors.ts';
+import { InputError, isApiError } from '../shared/core/errors.ts';
 import { readInputBinary } from '../shared/n8n/binary.ts';
 import { onParameter } from '../shared/n8n/inputErrors.ts';
 import type { InvokeAI } from '../shared/providers/invokeai/api.ts';
@@ -77,8 +77,14 @@ export async function editorWorkflow(context: ILoadOptionsFunctions, invokeai: I
 async function fromLibrary(invokeai: InvokeAI, id: string, signal?: AbortSignal): Promise<Workflow> {
 	return await invokeai.getWorkflow(id, signal).then(
 		(found) => found.workflow,
-		(error: unknown) => Promise.reject(onParameter(error, 'workflowId')),
+		(error: unknown) => Promise.reject(onParameter(unknownWorkflow(error, id), 'workflowId')),
 	);
+}
+
+/** A 404 for a library workflow: the id is what to fix, so the error names the Workflow parameter. */
+export function unknownWorkflow(error: unknown, id: string): unknown {
+	if (!isApiError(error) || error.status !== 404) return error;
+	return new InputError('workflowId', `InvokeAI's library has no workflow "${id}" (404${error.serverMessage ? `: ${error.serverMessage}` : ''}).`, 'Choose one from the list, or check the id.');
 }
 
 function parseAs(parameter: string, value: unknown, where = ''): Workflow {

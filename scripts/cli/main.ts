@@ -1,5 +1,6 @@
 // Finds the provider and command, parses the rest, runs it, and turns the outcome into an exit
 // code. Ctrl-C aborts the command's signal, so the provider core cancels the remote job first.
+import { pointsAtAddress } from '../../nodes/shared/core/errors.ts';
 import { redactUrl } from '../../nodes/shared/core/redact.ts';
 import type { CliRuntime, StopSignal } from '../runtime/cliRuntime.ts';
 import { parseArgs, UsageError } from './args.ts';
@@ -85,7 +86,7 @@ async function runCommand(runtime: CliRuntime, provider: ProviderCli, command: C
 		return EXIT_OK;
 	} catch (error) {
 		const failure = describeFailure(error, stoppedBy, (parameter) => provider.argumentFor(parameter) ?? (parameter in specs ? `--${parameter}` : parameter));
-		if ((failure.kind === 'connection' || failure.kind === 'deadline') && !failure.hint) failure.hint = addressHint(provider, settings);
+		if ((failure.kind === 'deadline' || pointsAtAddress(error)) && !failure.hint) failure.hint = addressHint(provider, settings, failure.kind === 'connection' || failure.kind === 'deadline');
 		output.error({ ...failure });
 		output.close();
 		runtime.writeStderr(`genflows: ${failure.message}\n`);
@@ -118,9 +119,10 @@ function badArguments(runtime: CliRuntime, error: UsageError, usage: string): nu
 }
 
 /** Where a command tried to connect, and how to point it elsewhere. */
-function addressHint(provider: ProviderCli, settings: Record<string, string | undefined>): string | undefined {
+function addressHint(provider: ProviderCli, settings: Record<string, string | undefined>, unreachable: boolean): string | undefined {
 	const address = provider.settings.find((setting) => setting.option === 'url');
 	if (!address) return undefined;
 	const tried = settings.url ? ` (tried ${redactUrl(settings.url)})` : '';
+	if (!unreachable) return `Is that address${tried} the server's own, not a web page, a proxy or a login in front of it? Point --url or ${address.env} at the server.`;
 	return `Is the server running at that address${tried}? Point --url or ${address.env} at it.`;
 }

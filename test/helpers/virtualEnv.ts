@@ -1,5 +1,6 @@
 import type { Env } from '../../nodes/shared/core/env.ts';
 import type { Transport } from '../../nodes/shared/core/http.ts';
+import { RunTimeHistory } from '../../nodes/shared/core/runTimes.ts';
 
 /**
  * An Env whose clock only moves when the code under test sleeps, so waiter and retry timing can
@@ -14,6 +15,8 @@ export function virtualEnv(transport: Transport = unusedTransport): Env & { slee
 		sleeps,
 		now: () => clock.now,
 		random: () => 0.5,
+		// Each test learns run times afresh: what one test's jobs took must not shape another's schedule.
+		runTimeHistory: new RunTimeHistory(),
 		async sleep(ms: number, signal?: AbortSignal) {
 			sleeps.push(ms);
 			if (signal?.aborted) throw new DOMException('aborted', 'AbortError');

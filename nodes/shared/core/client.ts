@@ -37,7 +37,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
 export class ApiClient {
 	readonly service: string;
 	readonly env: Env;
-	private readonly baseUrl: string;
+	readonly baseUrl: string;
 	private readonly policy: RetryPolicy;
 	private readonly requestTimeoutMs: number;
 	private readonly hintFor?: ApiClientOptions['hintFor'];

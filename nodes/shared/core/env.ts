@@ -1,5 +1,6 @@
 // Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
 import type { Transport } from './http.ts';
+import type { RunTimeHistory } from './runTimes.ts';
 
 export interface Logger {
 	debug(message: string, meta?: Record<string, unknown>): void;
@@ -76,6 +77,8 @@ export interface Env {
 	openSocket?: OpenSocket;
 	/** How to open a Socket.IO push channel; absent where the host has no Socket.IO client, and then jobs are polled. */
 	openEventSocket?: OpenEventSocket;
+	/** Where waiters learn how long jobs run; absent: the one history of this process (runTimes.ts). */
+	runTimeHistory?: RunTimeHistory;
 }
 
 export const silentLogger: Logger = {

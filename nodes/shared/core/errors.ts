@@ -241,6 +241,19 @@ export function isInputError(error: unknown): error is InputError {
 	return isGenflowsError(error) && error.kind === 'input';
 }
 
+/**
+ * An error that says the configured address leads to no API of the service, so the setting to
+ * check is the address: nothing listening, TLS spoken to a plain-HTTP port (connection errors
+ * without a hint of their own), a redirect, or a 2xx page that is not JSON (a web UI on the port,
+ * a proxy's login page). The n8n edge names the credential's field, the CLI `--url`.
+ */
+export function pointsAtAddress(error: unknown): boolean {
+	if (!isGenflowsError(error)) return false;
+	if (error.kind === 'connection') return !error.hint;
+	if (isApiError(error)) return error.status >= 300 && error.status < 400;
+	return error.kind === 'response-shape' && (error as ResponseShapeError).field === '(body)';
+}
+
 /** True for the error an aborted signal produces, whichever runtime made it. */
 export function isAbortError(error: unknown): boolean {
 	return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
@@ -336,7 +349,7 @@ function firstMessage(error: unknown): string {
 	for (let depth = 0; depth < 5 && current; depth++) {
 		const message = (current as { message?: unknown }).message;
 		if (typeof message === 'string' && message && message !== 'fetch failed') return message;
-		current = (current as { cause?: unknown }).cause;
+		current = innerError(current);
 	}
 	return error instanceof Error ? error.message : String(error);
 }
@@ -349,7 +362,7 @@ function allMessages(error: unknown): string {
 		if (typeof message === 'string') parts.push(message);
 		else if (typeof current === 'string') parts.push(current);
 		const errors = (current as { errors?: unknown }).errors;
-		current = Array.isArray(errors) && errors.length > 0 ? errors[0] : (current as { cause?: unknown }).cause;
+		current = Array.isArray(errors) && errors.length > 0 ? errors[0] : innerError(current);
 	}
 	return parts.join(' | ');
 }
@@ -361,7 +374,16 @@ function findErrorCode(error: unknown): string | undefined {
 		if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
 		const errors = (current as { errors?: unknown }).errors;
 		if (Array.isArray(errors) && errors.length > 0) current = errors[0];
-		else current = (current as { cause?: unknown }).cause;
+		else current = innerError(current);
 	}
 	return undefined;
+}
+
+/**
+ * The error this one wraps: its `cause`, or the `errorResponse` n8n's NodeApiError keeps instead
+ * when what it wrapped does not pass its `instanceof Error` (an error from another realm).
+ */
+function innerError(error: unknown): unknown {
+	const { cause, errorResponse } = error as { cause?: unknown; errorResponse?: unknown };
+	return cause ?? errorResponse;
 }

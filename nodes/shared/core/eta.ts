@@ -25,6 +25,14 @@ export class ProgressEstimator {
 		return this.first ? nowMs - this.first.atMs : 0;
 	}
 
+	/** How long the whole job takes at the rate seen so far (0 to 100 %), or undefined while there is no rate yet. */
+	linearTotalMs(): number | undefined {
+		if (!this.first || !this.last) return undefined;
+		const elapsed = this.last.atMs - this.first.atMs;
+		const gained = this.last.percent - this.first.percent;
+		return elapsed > 0 && gained > 0 ? (100 * elapsed) / gained : undefined;
+	}
+
 	/** Milliseconds until 100 % counted from `nowMs`, or undefined while there is no rate yet. */
 	remainingMs(nowMs: number): number | undefined {
 		if (!this.first || !this.last) return undefined;

@@ -39,7 +39,7 @@ export function fetchTransport(options: FetchTransportOptions = {}): Transport {
 				responseHeaders[name.toLowerCase()] = value;
 			});
 			if (request.responseType === 'stream' && response.ok && response.body) {
-				return { status: response.status, headers: responseHeaders, body: new Uint8Array(0), stream: streamOf(response.body, request.signal) };
+				return { status: response.status, headers: responseHeaders, body: new Uint8Array(0), stream: streamOf(response, request.signal) };
 			}
 			const body = new Uint8Array(await response.arrayBuffer());
 			return { status: response.status, headers: responseHeaders, body };
@@ -50,9 +50,18 @@ export function fetchTransport(options: FetchTransportOptions = {}): Transport {
 	};
 }
 
-/** A response body read chunk by chunk; a failure mid-way is a ConnectionError like any other. */
-async function* streamOf(body: ReadableStream<Uint8Array>, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
-	const reader = body.getReader();
+/**
+ * A response body read chunk by chunk; a failure mid-way is a ConnectionError like any other.
+ *
+ * It takes the Response, not only its body, so that the Response lives as long as this stream:
+ * Node's fetch (undici) cancels the body of a Response that is garbage-collected before its body
+ * was locked or read, and a cancelled body reads as empty. Between the answer and the first read
+ * (the CLI opens the file first) a collection would have saved the file with 0 bytes and no error
+ * (undici PR #3199; seen under load in `npm run chaos`). A stream dropped unread still lets both go.
+ */
+async function* streamOf(response: Response, signal: AbortSignal | undefined): AsyncIterable<Uint8Array> {
+	const reader = response.body?.getReader();
+	if (!reader) return;
 	try {
 		for (;;) {
 			const chunk = await reader.read().catch((error: unknown) => {

@@ -39,5 +39,6 @@ export function requireImage(parameter: string, file: { data: Uint8Array; fileNa
 	const sniffed = sniffImageType(file.data);
 	if (sniffed) return sniffed;
 	const what = [file.fileName && `"${file.fileName}"`, file.mimeType && `(${file.mimeType})`].filter(Boolean).join(' ') || 'The file';
+	if (file.data.byteLength === 0) throw new InputError(parameter, `${what} is empty (0 bytes): expected a picture.`);
 	throw new InputError(parameter, `${what} is not an image: expected a PNG, JPEG, WebP, GIF, BMP or TIFF picture.`);
 }

@@ -5,7 +5,8 @@
 // new provider writes its adapter and gets them all. Provider words ("task", "run") and tuning
 // (how its progress behaves) are data here, never code in the core.
 import type { StreamedFile } from './files.ts';
-import type { JobStatus, PollingPlan, PushWake } from './waiter.ts';
+import type { PollingPlan } from './pollingPlan.ts';
+import type { JobStatus, PushWake } from './waiter.ts';
 
 /** A result file being downloaded, with the provider's own facts about where it came from (node, batch, output name). */
 export interface JobFile extends StreamedFile {
@@ -53,6 +54,29 @@ export interface JobAdapter<Job> {
 	subscribe?(id: string, wake: PushWake): () => void;
 	/** How this backend's jobs behave, for the waiter (e.g. how early before the estimate they may end). */
 	polling?: Partial<PollingPlan>;
+	/**
+	 * What makes jobs alike in run time: the server and the flow or workflow the job runs (e.g.
+	 * "http://gpu:8288 sdxl_lighting"). With it the waiter learns how long such jobs take.
+	 */
+	flowKey?(job: Job): string | undefined;
+	/** How long a finished job ran, by the server's own clock. */
+	runTimeMs?(job: Job): number | undefined;
+	/** Run times of recent finished jobs of the same flow on the server, newest first (asked at most once an hour per flow). */
+	recentRunTimes?(job: Job, signal?: AbortSignal): Promise<number[]>;
+	/**
+	 * How many jobs the server will run before this queued one starts, divided by how many it runs
+	 * at once (so that 6 jobs ahead on 2 GPUs count as 3), and whether they run the same flow; 0
+	 * once it has started; undefined when the server cannot tell.
+	 */
+	jobsAhead?(job: Job, signal?: AbortSignal): Promise<QueuePlace | undefined>;
+}
+
+/** Where a queued job stands (JobAdapter.jobsAhead). */
+export interface QueuePlace {
+	/** Jobs the server runs before this one, per job it runs at once; 0 once this one has started. */
+	ahead: number;
+	/** Every job ahead runs the same flow as this one, so the flow's run times time the queue too. */
+	sameFlow?: boolean;
 }
 
 /** "Visionatrix task 42", the way every message names a job. */

@@ -59,7 +59,10 @@ export function decideRetry(
 		return { retry: true, delayMs: backoffDelay(retryNumber, policy, random) };
 	}
 	if (isApiError(error)) {
-		if (!policy.retryStatuses.includes(error.status)) return { retry: false };
+		// A 500 to a read is often a moment's trouble (a worker restarting, a busy database): one
+		// more try costs little, and a finished job's result is worth it; a second 500 is the answer.
+		const once = error.status === 500 && mode === 'safe' && retryNumber === 0;
+		if (!policy.retryStatuses.includes(error.status) && !once) return { retry: false };
 		if (mode === 'unsent-only' && error.status !== 429) return { retry: false };
 		return retryAfterDecision(error, retryNumber, policy, random);
 	}

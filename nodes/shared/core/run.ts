@@ -28,6 +28,8 @@ export interface WaitForAllOptions<Job> {
 	plan?: Partial<PollingPlan>;
 	/** Cancel jobs on the server when the run stops (default true, where the adapter can). */
 	cancelOnStop?: boolean;
+	/** When the jobs were submitted (our clock): none started before. */
+	submittedAt?: number;
 }
 
 /** Waits for `ids` in turn and hands on each one's files; see the file comment for what a failure does. */

@@ -10,11 +10,15 @@ export function parseJsonResponse<Schema extends z.ZodTypeAny>(
 	body: Uint8Array,
 	context: string,
 ): z.infer<Schema> {
+	return parseJsonText(schema, bodyText(body), context);
+}
+
+export function parseJsonText<Schema extends z.ZodTypeAny>(schema: Schema, text: string, context: string): z.infer<Schema> {
 	let data: unknown;
 	try {
-		data = JSON.parse(bodyText(body));
+		data = JSON.parse(text);
 	} catch {
-		const start = bodyText(body.subarray(0, 60)).replace(/\s+/g, ' ');
+		const start = text.slice(0, 60).replace(/\s+/g, ' ');
 		throw new ResponseShapeError(`${context} answered with a body that is not JSON: "${start}"`, '(body)');
 	}
 	return parseValue(schema, data, context);

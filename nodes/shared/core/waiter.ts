@@ -13,8 +13,16 @@ import {
 	GenflowsError,
 } from './errors.ts';
 import { ProgressEstimator } from './eta.ts';
-import type { JobAdapter } from './job.ts';
+import { FinishForecast } from './finishForecast.ts';
+import type { JobAdapter, QueuePlace } from './job.ts';
 import { jobLabel } from './job.ts';
+import type { PollingPlan } from './pollingPlan.ts';
+import { defaultPollingPlan, nextDelay } from './pollingPlan.ts';
+import type { RunTimeExpectation, RunTimeHistory } from './runTimes.ts';
+import { sharedRunTimeHistory } from './runTimes.ts';
+
+export type { PollingPlan } from './pollingPlan.ts';
+export { defaultPollingPlan, nextDelay } from './pollingPlan.ts';
 
 export type JobPhase = 'queued' | 'running' | 'succeeded' | 'failed';
 
@@ -34,41 +42,6 @@ export interface WaitProgress extends JobStatus {
 	/** Estimated milliseconds until the job finishes, when progress allows a guess. */
 	etaMs?: number;
 }
-
-export interface PollingPlan {
-	/** Wait before the first read, and the first interval while the job is queued. */
-	initialMs: number;
-	/** Densest polling at all. */
-	minMs: number;
-	/** Sparsest polling, used in the middle of a long job. */
-	maxMs: number;
-	/** Sparsest polling while the job is queued: it may start, and end, any moment. */
-	queuedMaxMs: number;
-	/** Factor by which the interval grows while nothing tells us when the job ends. */
-	growth: number;
-	/** Poll after this share of the time left until the earliest likely finish. */
-	etaFraction: number;
-	/**
-	 * How much sooner than the linear estimate a job may end, as a share of the time it has run
-	 * (a backend whose progress jumps to 100 % from 80-95 % sets it in its adapter's `polling`).
-	 */
-	earlyFinishShare: number;
-	/** Polling interval near the end, as a share of the time the job has run (between min and denseMaxMs). */
-	denseShare: number;
-	denseMaxMs: number;
-}
-
-export const defaultPollingPlan: PollingPlan = {
-	initialMs: 500,
-	minMs: 200,
-	maxMs: 10_000,
-	queuedMaxMs: 2_000,
-	growth: 1.5,
-	etaFraction: 0.5,
-	earlyFinishShare: 0.25,
-	denseShare: 0.01,
-	denseMaxMs: 1_000,
-};
 
 /**
  * How a push channel tells the waiter: `wake()` when the job may have changed state, so it is read
@@ -100,6 +73,14 @@ export interface WaitForJobOptions<Job> {
 	plan?: Partial<PollingPlan>;
 	/** Consecutive failed reads (each already retried by the client) tolerated before giving up. */
 	maxReadFailures?: number;
+	/** When the job was submitted (our clock), if the wait follows its submission: it cannot have started before. */
+	submittedAt?: number;
+	/** How long jobs like this one run (asked once, when the job is first seen queued or running). */
+	runTimes?(job: Job, signal?: AbortSignal): Promise<RunTimeExpectation | undefined>;
+	/** Told of the job that succeeded (to learn its run time). */
+	finished?(job: Job): void;
+	/** Jobs ahead of this one in the server's queue (0 once it has started); undefined when the server cannot tell. */
+	jobsAhead?(job: Job, signal?: AbortSignal): Promise<QueuePlace | undefined>;
 }
 
 /**
@@ -130,10 +111,42 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 		options.onProgress?.({ ...news, elapsedMs: now - startedAt, etaMs: estimator.remainingMs(now) }, lastJob.job);
 	});
 
+	const forecast = new FinishForecast(options.submittedAt);
+	let askedRunTimes = false;
+	// The interval polling on progress alone would use next; a long sleep the forecast chose does not make it grow.
+	let progressDelay = delay;
+	const pushSpeaks = (now: number) => lastPushAt !== undefined && now - lastPushAt <= plan.maxMs;
+	// Where the job stands in the queue (one small request instead of reading the job); undefined when unknown.
+	const askAhead = async (job: Job): Promise<number | undefined> => {
+		try {
+			const place = await options.jobsAhead?.(job, signal);
+			if (place === undefined) return undefined;
+			forecast.sawAhead(env.now(), place.ahead, place.sameFlow);
+			return place.ahead;
+		} catch (error) {
+			if (signal?.aborted || isAbortError(error)) throw await stopped(options, 'aborted', lastState);
+			return undefined;
+		}
+	};
+
 	try {
 		for (;;) {
 			await alarm.sleep(env, delay, signal);
 			if (signal?.aborted) throw await stopped(options, 'aborted', lastState);
+
+			// Queued behind others: ask how many are still ahead, and read the job itself only once it has started.
+			if (lastPhase === 'queued' && lastJob && options.jobsAhead && !forecast.startIsKnown && !pushSpeaks(env.now())) {
+				const ahead = await askAhead(lastJob.job);
+				const now = env.now();
+				if (now >= deadline) throw await stopped(options, 'timeout', lastState);
+				const stillQueued = () => forecast.queuedDelay(now, plan) ?? (progressDelay = nextDelay({ phase: 'queued' }, { runningMs: 0 }, progressDelay, plan));
+				const untilNext = ahead === undefined ? undefined : ahead > 0 ? stillQueued() : forecast.runningDelay(now, plan, false);
+				if (untilNext !== undefined) {
+					if (ahead === 0) lastPhase = 'running';
+					delay = Math.min(untilNext, deadline - now);
+					continue;
+				}
+			}
 
 			let job: Job;
 			try {
@@ -156,24 +169,41 @@ export async function waitForJob<Job>(options: WaitForJobOptions<Job>): Promise<
 
 			lastJob = { job };
 			const status = options.status(job);
-			const now = env.now();
+			let now = env.now();
 			if (status.progress !== undefined) estimator.record(now, status.progress);
 			const etaMs = estimator.remainingMs(now);
 			const runningMs = estimator.runningMs(now);
 			lastState = describeState(status);
 			options.onProgress?.({ ...status, elapsedMs: now - startedAt, etaMs }, job);
 
-			if (status.phase === 'succeeded') return job;
+			if (status.phase === 'succeeded') {
+				options.finished?.(job);
+				return job;
+			}
 			if (status.phase === 'failed') {
 				throw new JobFailedError(options.label, options.jobId, status.error || 'the server reported an error without a message');
 			}
+			if (status.phase === 'queued') forecast.sawQueued(now);
+			else forecast.sawRunning(now);
+			if (!askedRunTimes && options.runTimes) {
+				askedRunTimes = true;
+				forecast.learn(await options.runTimes(job, signal).catch(() => undefined));
+			}
+			if (status.phase === 'queued' && lastPhase !== 'queued' && options.jobsAhead && !pushSpeaks(now)) await askAhead(job);
+			now = env.now();
+			forecast.checkProgress(estimator.linearTotalMs(), runningMs, plan);
+
 			const left = deadline - now;
 			if (left <= 0) throw await stopped(options, 'timeout', lastState);
 			const startedNow = status.phase === 'running' && lastPhase !== 'running';
 			lastPhase = status.phase;
-			// While the push channel speaks, it says when to look: reads are only its safety net, at the sparsest interval.
-			const pushSpeaks = lastPushAt !== undefined && now - lastPushAt <= plan.maxMs;
-			delay = Math.min(pushSpeaks ? plan.maxMs : nextDelay(status, { etaMs, runningMs, startedNow }, delay, plan), left);
+			const byProgress = () =>
+				(progressDelay = nextDelay(status, { etaMs, runningMs: Math.max(runningMs, forecast.runningFor(now)), startedNow }, progressDelay, plan));
+			// While the push channel speaks, it says when to look: reads are only its safety net.
+			if (pushSpeaks(now)) delay = forecast.pushSafetyDelay(now, plan);
+			else if (status.phase === 'queued') delay = forecast.queuedDelay(now, plan) ?? byProgress();
+			else delay = forecast.runningDelay(now, plan, etaMs !== undefined) ?? byProgress();
+			delay = Math.min(delay, left);
 		}
 	} finally {
 		unsubscribe?.();
@@ -190,6 +220,10 @@ export interface WaitOptions<Job> {
 	plan?: Partial<PollingPlan>;
 	/** Cancel the job on the server when the wait is aborted or times out (default true, where the adapter can). */
 	cancelOnStop?: boolean;
+	/** When the job was submitted (our clock), if the wait follows its submission. */
+	submittedAt?: number;
+	/** Where run times are learnt and kept (default: the one history of this process). */
+	runTimeHistory?: RunTimeHistory;
 }
 
 /** Waits for one job of a provider, through its adapter: its label, reads, cancel, push channel and tuning. */
@@ -209,38 +243,28 @@ export function waitFor<Job>(adapter: JobAdapter<Job>, id: string, options: Wait
 		cancel: options.cancelOnStop === false || !cancel ? undefined : () => cancel.call(adapter, id),
 		subscribe: subscribe ? (wake) => subscribe.call(adapter, id, wake) : undefined,
 		plan: { ...adapter.polling, ...options.plan },
+		submittedAt: options.submittedAt,
+		...learningRunTimes(adapter, options.runTimeHistory ?? options.env.runTimeHistory ?? sharedRunTimeHistory, options.env),
+		jobsAhead: adapter.jobsAhead ? (job, signal) => adapter.jobsAhead!(job, signal) : undefined,
 	});
 }
 
-/**
- * The next polling interval. With a progress rate it heads for the earliest likely finish
- * (the linear estimate less a margin that grows with the time the job has run): sparse in the
- * middle of a long job, dense from there on, the dense interval scaled to the job's length.
- * Queued, it backs off gently up to a short cap; running without a rate yet, it reads again soon
- * after the start and then backs off gently.
- */
-export function nextDelay(
-	status: JobStatus,
-	estimate: { etaMs?: number; runningMs: number; startedNow?: boolean },
-	previousMs: number,
-	plan: PollingPlan,
-): number {
-	if (status.phase === 'queued') return clamp(previousMs * plan.growth, plan.minMs, Math.max(plan.minMs, plan.queuedMaxMs));
-	// Just started: read again soon, to learn how fast it goes (a short job may be done quickly).
-	if (estimate.startedNow && estimate.etaMs === undefined) return clamp(plan.initialMs, plan.minMs, plan.maxMs);
-	if (status.phase === 'running' && estimate.etaMs !== undefined) {
-		const dense = clamp(estimate.runningMs * plan.denseShare, plan.minMs, Math.max(plan.minMs, plan.denseMaxMs));
-		const untilEarliestFinish = estimate.etaMs - estimate.runningMs * plan.earlyFinishShare;
-		if (untilEarliestFinish <= 0) return dense;
-		// A rate seen over a short stretch is a poor guess: sleep no longer than the job has been watched.
-		const trusted = Math.max(plan.initialMs, estimate.runningMs);
-		return clamp(untilEarliestFinish * plan.etaFraction, dense, Math.max(dense, Math.min(plan.maxMs, trusted)));
-	}
-	return clamp(previousMs * plan.growth, plan.minMs, plan.maxMs);
-}
-
-function clamp(value: number, min: number, max: number): number {
-	return Math.min(max, Math.max(min, Math.round(value)));
+/** The waiter's run-time hooks for an adapter that knows its jobs' flows: ask the history, teach it. */
+function learningRunTimes<Job>(adapter: JobAdapter<Job>, history: RunTimeHistory, env: Env): Pick<WaitForJobOptions<Job>, 'runTimes' | 'finished'> {
+	const { flowKey, runTimeMs, recentRunTimes } = adapter;
+	if (!flowKey) return {};
+	return {
+		runTimes(job, signal) {
+			const flow = flowKey.call(adapter, job);
+			if (flow === undefined) return Promise.resolve(undefined);
+			return history.expect(flow, env.now(), recentRunTimes ? () => recentRunTimes.call(adapter, job, signal) : undefined);
+		},
+		finished(job) {
+			const flow = flowKey.call(adapter, job);
+			const ms = runTimeMs?.call(adapter, job);
+			if (flow !== undefined && ms !== undefined) history.record(flow, ms, env.now());
+		},
+	};
 }
 
 /** "running, 42.0 %" (and the stage, where the server names one): how a job stood, for messages. */

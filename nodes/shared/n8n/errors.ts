@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { isApiError, isGenflowsError, isInputError } from '../core/errors.ts';
+import { isApiError, isGenflowsError, isInputError, pointsAtAddress } from '../core/errors.ts';
 
 /** Display names of node parameters, by the core's parameter names (e.g. `taskId` → "Task ID"). */
 export type ParameterNames = Record<string, string>;
@@ -30,10 +30,12 @@ export function toNodeError(
 		});
 	}
 	if (error.kind === 'api' || error.kind === 'connection' || error.kind === 'response-shape') {
+		// Nothing listening, no TLS, a redirect or a web page: the credential's address is what to check.
+		const address = pointsAtAddress(error) && parameterNames.baseUrl ? `Check the parameter "${parameterNames.baseUrl}".` : undefined;
 		return new NodeApiError(node, { message: error.message } as JsonObject, {
 			itemIndex,
 			message: error.message,
-			description: error.hint,
+			description: [error.hint, address].filter(Boolean).join(' ') || undefined,
 			httpCode: isApiError(error) ? String(error.status) : undefined,
 		});
 	}

@@ -2,6 +2,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { InputError } from '../core/errors.ts';
+import { requireWholeNumber } from '../core/inputChecks.ts';
 
 export const binaryPropertyField: INodeProperties = {
 	displayName: 'Put Output File in Field',
@@ -56,3 +57,8 @@ export const returnAllFields: INodeProperties[] = [
 		description: 'Max number of results to return',
 	},
 ];
+
+/** "Limit" of a Get Many operation, checked: an expression can give 0, a fraction or a word, which the editor's minimum does not stop. */
+export function readLimit(value: unknown): number {
+	return requireWholeNumber('limit', 'limit', value, 1);
+}

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { cancelSignalOf } from './env.ts';
 import type { ParameterNames } from './errors.ts';
 import { toNodeError } from './errors.ts';
 
@@ -22,6 +23,10 @@ export async function runForEachItem(
 			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			const nodeError = toNodeError(context.getNode(), error, itemIndex, parameterNames);
+			// Stopped (n8n's Stop, the workflow timeout): n8n records its own cancellation and may drop
+			// this error, whose message says what became of the remote job (cancelled, or, for Pet
+			// Portrait, finished by the server anyway). n8n's log keeps it.
+			if (cancelSignalOf(context)?.aborted) context.logger?.warn(`${context.getNode().name}: ${nodeError.message}`, { itemIndex });
 			if (!context.continueOnFail()) throw nodeError;
 			const json: IDataObject = { error: nodeError.message };
 			if (nodeError.description) json.description = nodeError.description;

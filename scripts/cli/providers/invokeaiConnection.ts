@@ -46,6 +46,10 @@ export function authFrom(settings: Record<string, string | undefined>): InvokeAI
 export function connect(context: CommandContext): InvokeAI {
 	const checked = checkedUrl(context.settings.url, INVOKEAI_ADDRESS_RULES);
 	const auth = authFrom(context.settings);
+	if (checked.userInfo && auth) {
+		// Both would set Authorization, and Basic would silently replace the Bearer token (a 401 that explains nothing).
+		throw new UsageError('--url', `a user name written into --url (Basic auth for a proxy) and ${'token' in auth ? '--token' : '--email/--password'} would both set Authorization: keep one of them`);
+	}
 	// A user name and password written into --url are Basic auth for a proxy in front, as for the other providers.
 	const transport = fetchTransport({ basicAuth: checked.userInfo });
 	const logger = { debug() {}, info() {}, warn: (message: string) => context.warn(message) };

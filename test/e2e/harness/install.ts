@@ -12,7 +12,12 @@ export interface E2eInstall {
 	redisServer: string;
 	/** Debian's chromium for the browser test; "" or absent when not installed. */
 	chromium?: string;
+	/** The newest n8n 1.x (install-n8n.sh --n8n1); "" or absent when not installed. */
+	n8n1?: Pick<E2eInstall, 'node' | 'n8n' | 'n8nVersion'> | '';
 }
+
+/** Which installed n8n a test runs: the pinned 2.x (default) or the newest 1.x. */
+export type N8nRelease = 'n8n2' | 'n8n1';
 
 /** The checkout: the folder with this package's package.json, found upwards from here (also from .build/). */
 function findProjectRoot(from: string): string {
@@ -47,4 +52,12 @@ export function e2eInstall(): E2eInstall {
 		throw new Error(`${pathsFile} is missing: run "bash test/e2e/setup/install-n8n.sh" first (npm run test:e2e does)`);
 	}
 	return JSON.parse(readFileSync(pathsFile, 'utf8')) as E2eInstall;
+}
+
+/** The install with `release` as its n8n (node, n8n, n8nVersion); the rest is shared. */
+export function e2eInstallOf(release: N8nRelease = 'n8n2'): E2eInstall {
+	const install = e2eInstall();
+	if (release === 'n8n2') return install;
+	if (!install.n8n1) throw new Error('n8n 1.x is not installed: run "bash test/e2e/setup/install-n8n.sh --n8n1" first (npm run test:e2e does)');
+	return { ...install, ...install.n8n1 };
 }

@@ -3,12 +3,12 @@
 // `n8n worker` processes for everything that needs a server.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { appendFileSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import type { E2eInstall } from './install.ts';
-import { PROJECT_ROOT, e2eInstall } from './install.ts';
+import type { E2eInstall, N8nRelease } from './install.ts';
+import { PROJECT_ROOT, e2eInstallOf } from './install.ts';
 import { eventually } from '../../helpers/eventually.ts';
 import { removeAfterPassingFile } from './cleanup.ts';
 import { freePort } from './ports.ts';
@@ -62,6 +62,8 @@ export interface N8nHomeOptions {
 	brokerPort?: number;
 	/** Overrides the defaults below; `undefined` removes a default (e.g. the fixed encryption key). */
 	env?: Record<string, string | undefined>;
+	/** `n8n1`: the newest n8n 1.x that install-n8n.sh --n8n1 installed (default: the pinned 2.x). */
+	release?: N8nRelease;
 }
 
 const OWNER = { email: 'e2e@genflows.test', firstName: 'E2E', lastName: 'Owner', password: 'E2e-password-1' };
@@ -113,16 +115,17 @@ export class N8nHome {
 	 * A fresh temporary user folder with the built package linked in. It is removed when the test
 	 * file that made it passes, and kept (with the n8n logs in it) when the file fails.
 	 */
-	static async create(env: Record<string, string> = {}): Promise<N8nHome> {
+	static async create(env: Record<string, string> = {}, options: Pick<N8nHomeOptions, 'release'> = {}): Promise<N8nHome> {
 		const userFolder = mkdtempSync(join(tmpdir(), 'genflows-e2e-'));
 		removeAfterPassingFile(userFolder);
-		return await N8nHome.at(userFolder, { env });
+		return await N8nHome.at(userFolder, { env, ...options });
 	}
 
 	/** A user folder that is kept (`npm start`'s state): created on first use, reused afterwards. */
 	static async at(userFolder: string, options: N8nHomeOptions = {}): Promise<N8nHome> {
-		const install = e2eInstall();
-		linkPackage(userFolder);
+		const install = e2eInstallOf(options.release);
+		if (options.release === 'n8n1') copyPackage(userFolder);
+		else linkPackage(userFolder);
 		const port = options.port ?? (await freePort());
 		const brokerPort = options.brokerPort ?? (await freePort());
 		return new N8nHome(install, userFolder, port, brokerPort, options.env ?? {});
@@ -209,6 +212,8 @@ export class N8nHome {
 		let ready = false;
 		try {
 			await running.waitUntilReady(readinessUrl, options.readyTimeoutMs);
+			// n8n 1.x reports ready before it has mounted /rest and the webhooks: wait for them too.
+			if (role === 'main' && this.install.n8nVersion.startsWith('1.')) await running.waitUntilReady(`${this.baseUrl}/rest/settings`, options.readyTimeoutMs);
 			ready = true;
 		} finally {
 			// An n8n that never got ready is not left running.
@@ -372,6 +377,25 @@ function linkPackage(userFolder: string): void {
 	mkdirSync(nodesFolder, { recursive: true });
 	const link = join(nodesFolder, PACKAGE_NAME);
 	if (!lstatSync(link, { throwIfNoEntry: false })) symlinkSync(PROJECT_ROOT, link);
+}
+
+/**
+ * The package as `npm install` in ~/.n8n/nodes leaves it: package.json, dist/ and the runtime
+ * dependencies, without the checkout's node_modules, so that `n8n-workflow` is the host n8n's (a
+ * link to the checkout would load the checkout's 2.x dev copy into n8n 1.x). Once per user folder.
+ */
+function copyPackage(userFolder: string): void {
+	const folder = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+	if (lstatSync(folder, { throwIfNoEntry: false })) return;
+	const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+	mkdirSync(join(folder, 'node_modules'), { recursive: true });
+	cpSync(join(PROJECT_ROOT, 'package.json'), join(folder, 'package.json'));
+	cpSync(join(PROJECT_ROOT, 'dist'), join(folder, 'dist'), { recursive: true });
+	// A dependency resolves its own dependencies from where it really is: the checkout's node_modules.
+	for (const name of Object.keys(manifest.dependencies ?? {})) {
+		mkdirSync(dirname(join(folder, 'node_modules', name)), { recursive: true });
+		symlinkSync(join(PROJECT_ROOT, 'node_modules', name), join(folder, 'node_modules', name));
+	}
 }
 
 function collectOutput(child: ChildProcess, logFile?: string): { read(): { stdout: string; stderr: string } } {

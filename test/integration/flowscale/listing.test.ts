@@ -53,7 +53,11 @@ describe('Flowscale runs listing', () => {
 		const run = await adapter.read(started.run_id);
 		expect(adapter.id(run)).toBe(started.run_id);
 		expect(adapter.summary(run)).toMatchObject({ run_id: started.run_id, _id: started.run_id, workflow_id: TEXT_WORKFLOW, team_id: 'team_sim' });
-		expect(adapter.status(run)).toEqual({ phase: 'running' });
+		// Just started: still waiting for its container ("queued"), which the waiter reads as queued.
+		expect(run.status).toBe('queued');
+		expect(adapter.status(run)).toEqual({ phase: 'queued' });
+		await simulator.waitFor(started.run_id, (state) => state.state === 'running');
+		expect(adapter.status(await adapter.read(started.run_id))).toEqual({ phase: 'running' });
 	});
 });
 

@@ -6,6 +6,7 @@ import { FlowscaleRun } from '../../../nodes/FlowscaleRun/FlowscaleRun.node.ts';
 import { FlowscaleTrigger } from '../../../nodes/FlowscaleTrigger/FlowscaleTrigger.node.ts';
 import type { ContextOptions, ParameterValue } from '../../helpers/n8nContext.ts';
 import { executeContext, loadOptionsContext, pollContext } from '../../helpers/n8nContext.ts';
+import { flowscaleCredentials } from '../../helpers/providerNodes.ts';
 import { nodeTypeOf } from '../../helpers/registry.ts';
 import type { FlowscaleSimulator } from '../../simulators/flowscale/index.ts';
 
@@ -14,7 +15,7 @@ export const trigger = new FlowscaleTrigger();
 
 /** A trailing slash, as a user may paste it: it must not give `//api`. */
 export function credentialsFor(simulator: FlowscaleSimulator, extra: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return { baseUrl: `${simulator.url}/`, apiKey: simulator.apiKey, ignoreSslIssues: false, ...extra };
+	return flowscaleCredentials(simulator.url, simulator.apiKey, extra);
 }
 
 /** Runs the action node's execute() with the given parameters. */

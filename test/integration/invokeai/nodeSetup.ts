@@ -8,6 +8,7 @@ import { InvokeAiTrigger } from '../../../nodes/InvokeAiTrigger/InvokeAiTrigger.
 import { InvokeAiWorkflow } from '../../../nodes/InvokeAiWorkflow/InvokeAiWorkflow.node.ts';
 import type { ContextOptions, ParameterValue } from '../../helpers/n8nContext.ts';
 import { executeContext, loadOptionsContext, pollContext } from '../../helpers/n8nContext.ts';
+import { openCredentials } from '../../helpers/providerNodes.ts';
 import { nodeTypeOf } from '../../helpers/registry.ts';
 import type { InvokeAiSimulator } from '../../simulators/invokeai/index.ts';
 
@@ -16,7 +17,7 @@ export const trigger = new InvokeAiTrigger();
 
 /** No authentication; a trailing slash, as a user may paste it: it must not give `//api`. */
 export function credentialsFor(url: string, extra: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return { baseUrl: `${url}/`, authentication: 'none', ignoreSslIssues: false, ...extra };
+	return openCredentials(url, extra);
 }
 
 export interface NodeRun {

@@ -8,6 +8,7 @@ import { PetPortrait } from '../../../nodes/PetPortrait/PetPortrait.node.ts';
 import { PetPortraitTrigger } from '../../../nodes/PetPortraitTrigger/PetPortraitTrigger.node.ts';
 import type { ContextOptions, ParameterValue } from '../../helpers/n8nContext.ts';
 import { executeContext, loadOptionsContext, pollContext } from '../../helpers/n8nContext.ts';
+import { openCredentials } from '../../helpers/providerNodes.ts';
 import { nodeTypeOf } from '../../helpers/registry.ts';
 import type { PetPortraitSimulator, PetPortraitSimulatorOptions, SimSession } from '../../simulators/petPortrait/index.ts';
 import { startPetPortraitSimulator } from '../../simulators/petPortrait/index.ts';
@@ -37,7 +38,7 @@ export async function closeSimulators(): Promise<void> {
 
 /** No authentication; a trailing slash, as a user may paste it: it must not give `//api`. */
 export function credentialsFor(url: string, extra: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return { baseUrl: `${url}/`, authentication: 'none', ignoreSslIssues: false, ...extra };
+	return openCredentials(url, extra);
 }
 
 export interface NodeRun {

@@ -3,14 +3,13 @@ import type { ICredentialDataDecryptedObject, INodeExecutionData } from 'n8n-wor
 import { VisionatrixTask } from '../../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
 import type { ContextOptions, ParameterValue } from '../../helpers/n8nContext.ts';
 import { executeContext } from '../../helpers/n8nContext.ts';
+import { visionatrixCredentials } from '../../helpers/providerNodes.ts';
 import type { VisionatrixSimulator } from '../../simulators/visionatrix/index.ts';
 
 export const node = new VisionatrixTask();
 
 export function credentialsFor(simulator: VisionatrixSimulator, auth?: { user: string; password: string }): ICredentialDataDecryptedObject {
-	return auth
-		? { baseUrl: simulator.url, authentication: 'basicAuth', user: auth.user, password: auth.password }
-		: { baseUrl: simulator.url, authentication: 'none' };
+	return visionatrixCredentials(simulator.url, auth);
 }
 
 /** Runs the node's execute() with the given parameters against the simulator. */

@@ -90,7 +90,8 @@ describe('Visionatrix Trigger, against the simulator', () => {
 		const parameters = { options: { downloadResults: true } };
 		await poll(staticData, parameters);
 		const a = await finishedTask('a');
-		simulator.faults.add({ method: 'GET', pathPrefix: '/vapi/tasks/results', fault: { kind: 'status', status: 500 } });
+		// Twice: one 500 to a read is tried again.
+		simulator.faults.add({ method: 'GET', pathPrefix: '/vapi/tasks/results', fault: { kind: 'status', status: 500 }, times: 2 });
 		await expect(poll(staticData, parameters)).rejects.toThrow(/answered 500 to GET \/vapi\/tasks\/results/);
 		const fired = await poll(staticData, parameters);
 		expect(fired![0].map((item) => item.json.task_id)).toEqual([a]);

@@ -12,7 +12,7 @@ export interface ResolvedOptions {
 	multiUser: boolean;
 	users: SimUserSpec[];
 	tokenTtlMs: number | undefined;
-	nodeMs(node: { id: string; type: string; sourceId: string }): number;
+	nodeMs(node: { id: string; type: string; sourceId: string }, item: SimItemInfo): number;
 	startDelayMs: number;
 	progressSteps: number;
 	outcome(item: SimItemInfo): SimOutcome;

@@ -39,7 +39,7 @@ export interface ProcessorConfig {
 	features(): VersionFeatures;
 	index(): SchemaIndex;
 	models: SimModel[];
-	nodeMs(node: { id: string; type: string; sourceId: string }): number;
+	nodeMs(node: { id: string; type: string; sourceId: string }, item: SimItemInfo): number;
 	startDelayMs: number;
 	progressSteps: number;
 	outcome(item: SimItemInfo): SimOutcome;
@@ -119,7 +119,7 @@ export class Processor {
 		const live = (): boolean => item.status === 'in_progress';
 		for (let prepared = run.next(); prepared && live(); prepared = run.next()) {
 			const template = index.nodes.get(prepared.node.type)!;
-			const ms = Math.max(0, this.config.nodeMs({ id: prepared.id, type: prepared.node.type, sourceId: prepared.sourceId }));
+			const ms = Math.max(0, this.config.nodeMs({ id: prepared.id, type: prepared.node.type, sourceId: prepared.sourceId }, info));
 			events.invocation('invocation_started', item, prepared);
 			let failure: NodeFailure | undefined = runtimeFailure(prepared, template, env);
 			const kind = failure ? undefined : progressKind(prepared.node.type, template.outputType);

@@ -59,7 +59,7 @@ export interface InvokeAiSimulatorOptions {
 	/** Token lifetime, ms (default 1 day, 7 days with `remember_me`); both use this value when given. */
 	tokenTtlMs?: number;
 	/** Time each prepared node runs, ms (default 5). */
-	nodeMs?: number | ((node: { id: string; type: string; sourceId: string }) => number);
+	nodeMs?: number | ((node: { id: string; type: string; sourceId: string }, item: SimItemInfo) => number);
 	/** From enqueue (or the end of the previous item) to the next item's start, ms (default 10). */
 	startDelayMs?: number;
 	/** `invocation_progress` events per denoise node (default 3; each other node sends at most one, with `percentage: null`). */

@@ -37,7 +37,7 @@ export interface ComfyConfig {
 	timers: TimerSet;
 	files: ComfyFiles;
 	events: ComfyEvents;
-	nodeMs(node: { id: string; type: string }): number;
+	nodeMs(node: { id: string; type: string }, prompt: { texts: Record<string, string> }): number;
 	/** How a prompt will end, decided as it is queued. */
 	outcome(prompt: PromptRequest): PromptOutcome;
 	startDelayMs: number;
@@ -136,7 +136,7 @@ export class Comfy {
 		const id = prompt.order[index];
 		const type = prompt.workflow[id]?.class_type ?? 'Unknown';
 		this.config.events.executing(prompt, id);
-		this.config.timers.after(this.config.nodeMs({ id, type }), () => {
+		this.config.timers.after(this.config.nodeMs({ id, type }, prompt), () => {
 			const outcome = prompt.outcome;
 			if (outcome && id === this.failingNode(prompt, outcome.atNode)) {
 				prompt.state = 'failed';

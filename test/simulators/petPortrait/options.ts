@@ -28,7 +28,7 @@ export interface ResolvedOptions {
 	userInputsForm: UserInputsForm;
 	messageShapes: MessageShapes;
 	statusStyle: StatusStyle;
-	nodeMs(node: { id: string; type: string }): number;
+	nodeMs(node: { id: string; type: string }, prompt: { texts: Record<string, string> }): number;
 	nodeCount: number | undefined;
 	startDelayMs: number;
 	outcome(prompt: PromptRequest): PromptOutcome;

@@ -79,7 +79,7 @@ export interface PetPortraitSimulatorOptions {
 	/** Default 'doc'. */
 	statusStyle?: StatusStyle;
 	/** Time each node runs, ms (default 20). */
-	nodeMs?: number | ((node: { id: string; type: string }) => number);
+	nodeMs?: number | ((node: { id: string; type: string }, prompt: { texts: Record<string, string> }) => number);
 	/** Nodes in the workflow, 10..124 (default 46); see workflow.ts. */
 	nodeCount?: number;
 	/**

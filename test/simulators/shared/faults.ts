@@ -20,7 +20,8 @@ export class FaultList implements Faults {
 
 	add(rule: FaultRule): void {
 		const times = rule.times ?? 1;
-		if (!Number.isInteger(times) || times < 1) throw new Error(`faults.add: times must be a whole number >= 1, got ${times}`);
+		if (!(Number.isInteger(times) || times === Infinity) || times < 1) throw new Error(`faults.add: times must be a whole number >= 1 (or Infinity), got ${times}`);
+		if (rule.chance !== undefined && !(rule.chance >= 0 && rule.chance <= 1)) throw new Error(`faults.add: chance must be between 0 and 1, got ${rule.chance}`);
 		this.rules.push({ rule: { ...rule, times }, left: times });
 	}
 
@@ -38,7 +39,8 @@ export class FaultList implements Faults {
 			({ rule }) =>
 				faultChannel(rule.fault) === channel &&
 				(rule.method === undefined || rule.method.toUpperCase() === method.toUpperCase()) &&
-				(rule.pathPrefix === undefined || path.startsWith(rule.pathPrefix)),
+				(rule.pathPrefix === undefined || path.startsWith(rule.pathPrefix)) &&
+				(rule.chance === undefined || (rule.random ?? Math.random)() < rule.chance),
 		);
 		if (index < 0) return undefined;
 		const active = this.rules[index];

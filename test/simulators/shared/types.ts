@@ -50,6 +50,14 @@ export interface FaultRule {
 	pathPrefix?: string;
 	/** Default 1. */
 	times?: number;
+	/**
+	 * Chaos mode: the rule applies to each matching request only with this probability (0..1); a
+	 * request it passes over goes on to the next rules, and does not use up one of `times`. Default:
+	 * always (the rule is taken by the next matching request).
+	 */
+	chance?: number;
+	/** The random source for `chance` (default Math.random), for a seeded run. */
+	random?: () => number;
 	fault: Fault;
 }
 

@@ -110,6 +110,7 @@ export async function startVisionatrixSimulator(options: VisionatrixSimulatorOpt
 			const task = engine.tasks.get(id);
 			return task && engine.snapshot(task);
 		},
+		removedTasks: (): SimTask[] => [...engine.deletedTasks.values()].sort((a, b) => a.id - b.id).map((task) => engine.snapshot(task)),
 		resultBytes(taskId: number, nodeId: number, batchIndex: number): Uint8Array {
 			const task = taskOrThrow(taskId);
 			const output = task.outputs.find((candidate) => candidate.comfy_node_id === nodeId);

@@ -117,6 +117,8 @@ export interface VisionatrixSimulator {
 	/** Snapshots of all existing tasks, by id. */
 	tasks(): SimTask[];
 	task(id: number): SimTask | undefined;
+	/** Snapshots of the tasks deleted so far (by the API or a cancel), by id. */
+	removedTasks(): SimTask[];
 	/** The exact bytes served for a result (deleted tasks included); throws when the task has no such file. */
 	resultBytes(taskId: number, nodeId: number, batchIndex: number): Uint8Array;
 	/** The exact bytes stored for an input file (`GET /inputs`, deleted tasks included); throws when missing. */

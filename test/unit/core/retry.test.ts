@@ -38,10 +38,16 @@ describe('decideRetry', () => {
 		}
 	});
 
-	it('never retries client errors or a plain 500', () => {
-		for (const status of [400, 401, 404, 422, 500]) {
+	it('never retries client errors', () => {
+		for (const status of [400, 401, 404, 422]) {
 			expect(decideRetry(apiError(status), 'safe', 0, defaultRetryPolicy, 0.5)).toEqual({ retry: false });
 		}
+	});
+
+	it('tries a read once more after a 500, but not twice, and never a create', () => {
+		expect(decideRetry(apiError(500), 'safe', 0, defaultRetryPolicy, 0.5)).toEqual({ retry: true, delayMs: 375 });
+		expect(decideRetry(apiError(500), 'safe', 1, defaultRetryPolicy, 0.5)).toEqual({ retry: false });
+		expect(decideRetry(apiError(500), 'unsent-only', 0, defaultRetryPolicy, 0.5)).toEqual({ retry: false });
 	});
 
 	it('waits what Retry-After says, and falls back to its own backoff when it asks for more than a minute', () => {

@@ -2,6 +2,7 @@
 import nock from 'nock';
 
 import { fetchTransport } from '../../../nodes/shared/core/fetchTransport.ts';
+import { LOOK_AGAIN_AFTER_MS } from '../../../nodes/shared/core/lostJob.ts';
 import { Flowscale } from '../../../nodes/shared/providers/flowscale/api.ts';
 import type { OutputState } from '../../../nodes/shared/providers/flowscale/outputs.ts';
 import { outputFileName, waitForOutput } from '../../../nodes/shared/providers/flowscale/outputs.ts';
@@ -190,13 +191,15 @@ describe('starting a Flowscale run', () => {
 
 	it('says the run may exist, and is not sent again, when no run matches', async () => {
 		nock(BASE).post('/api/v1/runs').query(true).replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
-		nock(BASE).get('/api/v1/runs').query(true).reply(200, { status: 'success', data: { runs: [] } });
+		// Listed once, and again after each pause (the server may still be starting it): none each time.
+		const looks = nock(BASE).get('/api/v1/runs').query(true).times(1 + LOOK_AGAIN_AFTER_MS.length).reply(200, { status: 'success', data: { runs: [] } });
 		await expect(client().startRun({ workflowId: 'w', groupId: 'g', inputs: [{ name: 'text_1', value: 'a fox' }] })).rejects.toMatchObject({
 			kind: 'job-uncertain',
 			message:
 				'The answer to starting a Flowscale run of workflow "w" in group "g" was lost (the connection was reset) after the request may have reached the server, and no run with these inputs was found. The run may exist and run on the server: it was not submitted again.',
 			hint: 'Look for the newest run of that workflow (Get Many runs in n8n, or genflows flowscale list --group g) before starting it again.',
 		});
+		expect(looks.isDone()).toBe(true);
 	});
 
 	it('sends a start again only when it certainly never arrived', async () => {

@@ -1,4 +1,4 @@
-import { isRunFinished, runStatus } from '../../../nodes/shared/providers/flowscale/runState.ts';
+import { isRunFinished, runStatus, runTimeOfRun } from '../../../nodes/shared/providers/flowscale/runState.ts';
 
 describe('Flowscale run status', () => {
 	it('takes completed as success, whatever its case', () => {
@@ -21,11 +21,23 @@ describe('Flowscale run status', () => {
 		expect(runStatus({ status: 'failed', error: null, error_message: 'bad input' }).error).toBe('it failed (status "failed"): bad input');
 	});
 
-	it('takes any other word as still running (no source lists them)', () => {
-		for (const status of ['queued', 'running', 'pending', 'processing', 'IN_PROGRESS', '']) {
+	it('takes a waiting word as queued and any other word as still running (no source lists them)', () => {
+		for (const status of ['queued', 'Pending', 'waiting']) {
+			expect(runStatus({ status })).toEqual({ phase: 'queued' });
+			expect(isRunFinished({ status })).toBe(false);
+		}
+		for (const status of ['running', 'processing', 'IN_PROGRESS', '']) {
 			expect(runStatus({ status })).toEqual({ phase: 'running' });
 			expect(isRunFinished({ status })).toBe(false);
 		}
 		expect(isRunFinished({ status: 'cancelled' })).toBe(true);
+	});
+
+	it('measures a completed run by the server clock, and nothing else', () => {
+		const run = { run_id: 'r', status: 'completed', inputs: [], outputs: [], output_names: [], started_at: '2024-01-15T10:30:15Z', completed_at: '2024-01-15T10:32:45.500Z' };
+		expect(runTimeOfRun(run)).toBe(150_500);
+		expect(runTimeOfRun({ ...run, status: 'running' })).toBeUndefined();
+		expect(runTimeOfRun({ ...run, started_at: null })).toBeUndefined();
+		expect(runTimeOfRun({ ...run, completed_at: 'not a time' })).toBeUndefined();
 	});
 });

@@ -5,6 +5,7 @@ import nock from 'nock';
 
 import { isGenflowsError } from '../../../nodes/shared/core/errors.ts';
 import { checkBaseUrl } from '../../../nodes/shared/core/urls.ts';
+import { LOOK_AGAIN_AFTER_MS } from '../../../nodes/shared/core/lostJob.ts';
 import { INVOKEAI_ADDRESS_RULES } from '../../../nodes/shared/providers/invokeai/api.ts';
 import { invokeaiJobs } from '../../../nodes/shared/providers/invokeai/job.ts';
 import { clearTemplateCache } from '../../../nodes/shared/providers/invokeai/templatesCache.ts';
@@ -226,8 +227,10 @@ describe('InvokeAI enqueue', () => {
 	it('says the batch may exist, and queues it no second time, when the server has none of its items', async () => {
 		version();
 		const { sent, second } = lostEnqueue();
-		nock(BASE)
+		// Asked once, and again after each pause (the server may still be queueing it): none each time.
+		const looks = nock(BASE)
 			.get(/\/b\/[^/]+\/status$/)
+			.times(1 + LOOK_AGAIN_AFTER_MS.length)
 			.reply(() => [200, { batch_id: sent.batchId, pending: 0, in_progress: 0, completed: 0, failed: 0, canceled: 0, total: 0 }]);
 		const error = await client()
 			.enqueue({ graph })
@@ -237,6 +240,7 @@ describe('InvokeAI enqueue', () => {
 			message: `The answer to queueing InvokeAI batch ${sent.batchId} was lost (the connection was reset) after the request may have reached the server, and the server has no queue item of that batch. Its queue items may exist and run on the server: the batch was not queued again.`,
 		});
 		expect(second.isDone()).toBe(false);
+		expect(looks.isDone()).toBe(true);
 	});
 
 	it('does not look for a batch the server refused', async () => {

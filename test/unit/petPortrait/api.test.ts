@@ -3,6 +3,7 @@ import nock from 'nock';
 
 import { checkBaseUrl } from '../../../nodes/shared/core/urls.ts';
 import { readAll } from '../../../nodes/shared/core/files.ts';
+import { LOOK_AGAIN_AFTER_MS } from '../../../nodes/shared/core/lostJob.ts';
 import { PET_PORTRAIT_ADDRESS_RULES } from '../../../nodes/shared/providers/petPortrait/api.ts';
 import {
 	BASE,
@@ -226,12 +227,14 @@ describe('Pet Portrait: a lost generate or regenerate answer', () => {
 		const scope = nock(BASE).post('/api/generate').replyWithError(reset());
 		let generates = 0;
 		scope.on('request', () => generates++);
-		nock(BASE).get(`/api/status/${SESSION}`).reply(200, uploadedStatus());
+		// Read once, and again after each pause (the server may still be starting it): no run each time.
+		const reads = nock(BASE).get(`/api/status/${SESSION}`).times(1 + LOOK_AGAIN_AFTER_MS.length).reply(200, uploadedStatus());
 		await expect(client(testEnv(), { retry: { maxRetries: 3 } }).generate(SESSION, undefined, { before: uploadedStatus() })).rejects.toMatchObject({
 			kind: 'job-uncertain',
 			message: `The answer to generating the portrait of Pet Portrait session ${SESSION} was lost (the connection was reset) after the request may have reached the server, and the session shows no run started since (status "uploaded"). The portrait may be generating on the server: it was not requested again.`,
 			hint: expect.stringContaining(`Read the status of session ${SESSION}`),
 		});
+		expect(reads.isDone()).toBe(true);
 		expect(generates).toBe(1);
 	});
 

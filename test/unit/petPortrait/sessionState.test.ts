@@ -1,7 +1,7 @@
 import { sessionSummary } from '../../../nodes/shared/providers/petPortrait/job.ts';
 import { sessionStatusSchema } from '../../../nodes/shared/providers/petPortrait/schemas.ts';
 import type { PortraitSession } from '../../../nodes/shared/providers/petPortrait/sessionState.ts';
-import { isSessionFinished, resultImageOf, sessionStatus } from '../../../nodes/shared/providers/petPortrait/sessionState.ts';
+import { isSessionFinished, resultImageOf, runTimeOfSession, sessionStatus } from '../../../nodes/shared/providers/petPortrait/sessionState.ts';
 import { completedStatus, failedStatus, processingStatus, RESULT_IMAGE, SESSION, uploadedStatus } from './fakes.ts';
 
 const session = (body: Record<string, unknown>, extra: Partial<PortraitSession> = {}): PortraitSession => ({ ...sessionStatusSchema.parse(body), sessionId: SESSION, ...extra });
@@ -62,6 +62,17 @@ describe('Pet Portrait session status', () => {
 
 	it('lets a completed status with its picture win over an error message', () => {
 		expect(sessionStatus(session(completedStatus(), { push: { error: 'late noise' } })).phase).toBe('succeeded');
+	});
+});
+
+describe('Pet Portrait run time', () => {
+	const session = (status: Record<string, unknown>) => sessionStatusSchema.parse(status) as PortraitSession;
+
+	it("measures a finished run by the server's clock, and nothing else", () => {
+		expect(runTimeOfSession(session(completedStatus()))).toBe(44_000);
+		expect(runTimeOfSession(session(processingStatus()))).toBeUndefined();
+		expect(runTimeOfSession(session(failedStatus({ endTime: '2024-06-15T12:35:40.789Z' })))).toBeUndefined();
+		expect(runTimeOfSession(session({ ...completedStatus(), endTime: null }))).toBeUndefined();
 	});
 });
 

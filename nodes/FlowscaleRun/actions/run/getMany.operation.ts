@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { Flowscale, RunSortField } from '../../../shared/providers/flowscale/api.ts';
 import type { ItemContext } from '../../../shared/n8n/router.ts';
 import { asJson } from '../../client.ts';
-import { returnAllFields } from '../../../shared/n8n/fields.ts';
+import { readLimit, returnAllFields } from '../../../shared/n8n/fields.ts';
 
 const properties: INodeProperties[] = [
 	...returnAllFields,
@@ -69,7 +69,7 @@ interface SortOptions {
 
 export async function execute(this: IExecuteFunctions, { itemIndex, client: flowscale, signal }: ItemContext<Flowscale>): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll ? undefined : readLimit(this.getNodeParameter('limit', itemIndex, 50));
 	const { groupId } = this.getNodeParameter('filters', itemIndex, {}) as Filters;
 	const { sortBy, sortOrder } = this.getNodeParameter('options', itemIndex, {}) as SortOptions;
 	const runs = await flowscale.listAllRuns({ groupId, sortBy, sortOrder }, { limit, signal });

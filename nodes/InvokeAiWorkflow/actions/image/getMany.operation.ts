@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { returnAllFields } from '../../../shared/n8n/fields.ts';
+import { readLimit, returnAllFields } from '../../../shared/n8n/fields.ts';
 import type { ItemContext } from '../../../shared/n8n/router.ts';
 import type { InvokeAI } from '../../../shared/providers/invokeai/api.ts';
 import { asJson } from '../../client.ts';
@@ -25,7 +25,7 @@ export const description = updateDisplayOptions({ show: { resource: ['image'], o
 
 export async function execute(this: IExecuteFunctions, { itemIndex, client, signal }: ItemContext<InvokeAI>): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll ? Infinity : readLimit(this.getNodeParameter('limit', itemIndex, 50));
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as { boardId?: string; includeIntermediate?: boolean };
 	const found: INodeExecutionData[] = [];
 	for (let offset = 0; found.length < limit; offset += PAGE) {

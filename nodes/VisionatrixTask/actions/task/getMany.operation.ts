@@ -4,7 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { Visionatrix } from '../../../shared/providers/visionatrix/api.ts';
 import type { ItemContext } from '../../../shared/n8n/router.ts';
 import { taskJson } from '../../client.ts';
-import { returnAllFields } from '../../../shared/n8n/fields.ts';
+import { readLimit, returnAllFields } from '../../../shared/n8n/fields.ts';
 import { groupScopeField, includeWorkflowField } from '../../descriptions.ts';
 
 const properties: INodeProperties[] = [
@@ -62,7 +62,7 @@ interface Filters {
 /** The newest tasks first, since that is what a limit should keep. */
 export async function execute(this: IExecuteFunctions, { itemIndex, client: visionatrix, signal }: ItemContext<Visionatrix>): Promise<INodeExecutionData[]> {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = returnAll ? Infinity : readLimit(this.getNodeParameter('limit', itemIndex, 50));
 	const filters = this.getNodeParameter('filters', itemIndex, {}) as Filters;
 	const details = this.getNodeParameter('fullDetails', itemIndex, false) as boolean;
 	const includeWorkflow = details && (this.getNodeParameter('includeWorkflow', itemIndex, false) as boolean);

@@ -6,12 +6,13 @@ import { z } from 'zod';
 import { ApiClient, serverMessageFrom } from '../../core/client.ts';
 import type { Env } from '../../core/env.ts';
 import type { GenflowsError } from '../../core/errors.ts';
-import { ApiError, InputError, isApiError } from '../../core/errors.ts';
+import { ApiError, ConnectionError, InputError, isApiError, isConnectionError } from '../../core/errors.ts';
 import type { StreamedFile } from '../../core/files.ts';
 import { streamedFile } from '../../core/files.ts';
 import type { ApiRequest, TransportResponse } from '../../core/http.ts';
 import type { JobFile } from '../../core/job.ts';
 import { jobLabel } from '../../core/job.ts';
+import { lookAgainUntilFound } from '../../core/lostJob.ts';
 import type { RetryPolicy } from '../../core/retry.ts';
 import { mayHaveBeenCarriedOut } from '../../core/retry.ts';
 import type { FinishedJob } from '../../core/run.ts';
@@ -45,6 +46,8 @@ import {
 export const FLOWSCALE_ADDRESS_RULES: BaseUrlRules = {
 	parameter: 'baseUrl',
 	service: 'Flowscale',
+	// Every path starts with /api/v1: an address ending in /api would ask for /api/api/v1/… and get 404s.
+	apiPrefix: '/api',
 	example: 'https://my-deployment.pod.flowscale.ai',
 };
 
@@ -187,17 +190,28 @@ export class Flowscale {
 		}
 	}
 
-	/** The run a start request made although its answer was lost: the newest run that matches what was sent. */
+	/** The run a start request made although its answer was lost: the one run that matches what was sent. */
 	private async findLostRun(submission: Submission, lost: GenflowsError): Promise<StartedRun> {
-		let runs: Run[];
+		let candidates: Run[] | undefined;
 		try {
 			const query = { groupId: submission.groupId, sortBy: 'created_at' as const, sortOrder: 'desc' as const, page: 1, pageSize: RECOVERY_PAGE_SIZE };
-			runs = (await this.readRunList(query, { timeoutMs: RECOVERY_TIMEOUT_MS, ignoresDeadline: true, mustFinish: true })).runs;
+			// The server may still be starting it: a look that finds nothing is made again (lostJob.ts).
+			candidates = await lookAgainUntilFound(this.http.env, async () => {
+				const { runs } = await this.readRunList(query, { timeoutMs: RECOVERY_TIMEOUT_MS, ignoresDeadline: true, mustFinish: true });
+				const matching = runs.filter((run) => isLostRun(run, submission));
+				return matching.length > 0 ? matching : undefined;
+			});
 		} catch (error) {
 			throw lostRunError(submission, lost, `looking for it failed too (${error instanceof Error ? error.message : String(error)})`);
 		}
-		const found = runs.find((run) => isLostRun(run, submission));
-		if (!found) throw lostRunError(submission, lost, 'no run with these inputs was found');
+		if (!candidates) throw lostRunError(submission, lost, 'no run with these inputs was found');
+		// Two runs of the same inputs started around then (ours and another of this workflow's users,
+		// or an earlier identical one): taking the newest could wait for, or cancel, someone else's run.
+		if (candidates.length > 1) {
+			const ids = candidates.map((run) => run.run_id).join(', ');
+			throw lostRunError(submission, lost, `${candidates.length} runs with these inputs were found (${ids}), and which this request made cannot be told`);
+		}
+		const [found] = candidates;
 		this.http.env.logger?.info(`Flowscale: the answer to starting a run of "${submission.workflowId}" was lost; found run ${found.run_id} on the server`);
 		return { run_id: found.run_id, workflow_id: found.workflow_id ?? submission.workflowId, output_names: found.output_names };
 	}
@@ -275,6 +289,7 @@ export class Flowscale {
 			return streamedFile(response, outputFileName(options.outputName ?? '', url.href, options.run));
 		} catch (error) {
 			if (isApiError(error) && error.status === 403 && /request has expired/i.test(error.serverMessage)) throw expiredLinkError(path, error);
+			if (isConnectionError(error) && !error.hint) throw storageHostError(error);
 			throw error;
 		}
 	}
@@ -316,10 +331,12 @@ export class Flowscale {
 		const deadline = bounded.http.deadline ?? { at: this.http.env.now() + options.timeoutMs, limitMs: options.timeoutMs };
 		// Not abortable once sent: aborting could leave a run that was started but whose id we never
 		// learn. If the signal fires meanwhile, the wait below sees it and cancels the run.
+		const submittedAt = this.http.env.now();
 		const started = await bounded.startRun(input);
 		options.onSubmitted?.(started);
 		const [finished] = await waitForAll(flowscaleJobs(bounded), [started.run_id], {
 			env: this.http.env,
+			submittedAt,
 			endsAt: deadline.at,
 			limitMs: deadline.limitMs,
 			signal: options.signal,
@@ -384,4 +401,18 @@ function flowscaleHint(status: number, path: string): string | undefined {
 		return "If every request gets 404, the address may not be the deployment's API URL (such as https://my-deployment.pod.flowscale.ai).";
 	}
 	return undefined;
+}
+
+/** A storage host that could not be reached: said so, so that no one goes to change the deployment's address. */
+function storageHostError(error: ConnectionError): ConnectionError {
+	const wrapped = new ConnectionError(error.phase, error.reason, {
+		code: error.code,
+		cause: error,
+		retryable: error.retryable,
+		message: error.message,
+		hint: "The file is on Flowscale's storage host, not on the deployment: try again later, or get a fresh link with Get Output.",
+	});
+	wrapped.method = error.method;
+	wrapped.path = error.path;
+	return wrapped;
 }

@@ -4,7 +4,7 @@
 import type { JobAdapter } from '../../core/job.ts';
 import type { PollingPlan } from '../../core/waiter.ts';
 import type { Flowscale } from './api.ts';
-import { runStatus } from './runState.ts';
+import { runStatus, runTimeOfRun } from './runState.ts';
 import type { Run } from './schemas.ts';
 
 /**
@@ -36,6 +36,12 @@ export function flowscaleJobs(flowscale: Flowscale, filter: RunFilter = {}): Job
 		results: (run, signal) => flowscale.results(run, signal),
 		// A run is small (its inputs, output names and links): the JSON users get is the run as the server sent it.
 		summary: (run) => ({ ...run }),
+		flowKey: (run) => (run.workflow_id ? `${flowscale.http.baseUrl} ${run.workflow_id}` : undefined),
+		runTimeMs: runTimeOfRun,
+		async recentRunTimes(run, signal) {
+			const list = await flowscale.listRuns({ groupId: filter.groupId, sortBy: 'completed_at', sortOrder: 'desc', pageSize: 50 }, signal);
+			return list.runs.filter((other) => other.workflow_id === run.workflow_id).map(runTimeOfRun).filter((ms): ms is number => ms !== undefined);
+		},
 		// Newest first by creation, a page at a time, so that a burst of runs between two polls is read to its end.
 		async listJobs({ page, signal }) {
 			const number = page === undefined ? 1 : Number(page);

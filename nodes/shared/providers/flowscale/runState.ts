@@ -16,22 +16,26 @@ const FAILED_STATUSES: Record<string, string> = {
 /** Fields a failed run may carry its reason in; no source names one, the simulator sends `error`. */
 const ERROR_FIELDS = ['error', 'error_message', 'errors', 'message'];
 
+/** Words of a run that waits for a container (the simulator's `queued`; the others for servers that say them). */
+const WAITING_STATUSES = new Set(['queued', 'pending', 'waiting']);
+
 /**
  * Flowscale reports a status word and no progress. `completed` is the only success; the failure
- * words end the run; every other word (queued, running, and whatever else a server says) is
- * still running.
+ * words end the run; a waiting word is queued; every other word (running, and whatever else a
+ * server says) is still running.
  */
 export function runStatus(run: Pick<Run, 'status'> & Record<string, unknown>): JobStatus {
 	const word = run.status.trim().toLowerCase();
 	if (word === 'completed') return { phase: 'succeeded' };
 	const failure = FAILED_STATUSES[word];
-	if (failure === undefined) return { phase: 'running' };
+	if (failure === undefined) return { phase: WAITING_STATUSES.has(word) ? 'queued' : 'running' };
 	const said = errorTextOf(run);
 	return { phase: 'failed', error: `${failure} (status "${run.status}")${said ? `: ${said}` : ''}` };
 }
 
 export function isRunFinished(run: Pick<Run, 'status'> & Record<string, unknown>): boolean {
-	return runStatus(run).phase !== 'running';
+	const { phase } = runStatus(run);
+	return phase === 'succeeded' || phase === 'failed';
 }
 
 function errorTextOf(run: Record<string, unknown>): string {
@@ -41,4 +45,11 @@ function errorTextOf(run: Record<string, unknown>): string {
 		if (Array.isArray(value) && value.length > 0) return value.map(String).join('; ');
 	}
 	return '';
+}
+
+/** How long a completed run ran, by the server's clock (`started_at` to `completed_at`). */
+export function runTimeOfRun(run: Run): number | undefined {
+	if (runStatus(run).phase !== 'succeeded' || !run.started_at || !run.completed_at) return undefined;
+	const ms = Date.parse(run.completed_at) - Date.parse(run.started_at);
+	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

@@ -14,6 +14,7 @@ import { extensionOf, safeFileName, streamedFile } from '../../core/files.ts';
 import type { ApiRequest, TransportResponse } from '../../core/http.ts';
 import { requireImage, requireWholeNumber } from '../../core/inputChecks.ts';
 import type { JobFile } from '../../core/job.ts';
+import { lookAgainUntilFound } from '../../core/lostJob.ts';
 import type { RetryPolicy } from '../../core/retry.ts';
 import { mayHaveBeenCarriedOut } from '../../core/retry.ts';
 import type { FinishedJob } from '../../core/run.ts';
@@ -325,13 +326,17 @@ export class InvokeAI {
 
 	/** The items a batch whose enqueue answer was lost made, if it landed. */
 	private async findLostBatch(batchId: string, destination: string, lost: GenflowsError): Promise<Enqueued> {
-		let status: BatchStatus;
+		let status: BatchStatus | undefined;
 		try {
-			status = await this.batchStatus(batchId, RECOVERY);
+			// The server may still be queueing it: an answer of no items is asked again (lostJob.ts).
+			status = await lookAgainUntilFound(this.http.env, async () => {
+				const counted = await this.batchStatus(batchId, RECOVERY);
+				return counted.total > 0 ? counted : undefined;
+			});
 		} catch (error) {
 			throw lostBatchError(batchId, lost, `asking the server about it failed too (${messageOf(error)})`);
 		}
-		if (status.total === 0) throw lostBatchError(batchId, lost, 'the server has no queue item of that batch');
+		if (!status) throw lostBatchError(batchId, lost, 'the server has no queue item of that batch');
 		let itemIds: number[];
 		try {
 			itemIds = await this.batchItemIds(batchId, destination, status.total);
@@ -627,6 +632,7 @@ export class InvokeAI {
 			await bounded.shared.channel.untilJoined(SOCKET_CONNECT_WAIT_MS, options.signal);
 			options.signal?.throwIfAborted();
 			// Not abortable once sent: a batch could be queued whose items nobody awaits. The wait sees the signal.
+			const submittedAt = env.now();
 			const enqueued = await bounded.enqueue({ graph: built.graph, data: built.data, runs, workflow: workflowForBatch(withValues), destination: options.destination }, { prepend: options.prepend });
 			if (enqueued.itemIds.length === 0) {
 				const sessions = countSessions(built.data, runs);
@@ -641,6 +647,7 @@ export class InvokeAI {
 			const adapter = invokeaiJobs(bounded, { outputs: options.outputs, labels });
 			const finished = await waitForItems(adapter, enqueued.itemIds.map(String), {
 				env,
+				submittedAt,
 				endsAt: deadline.at,
 				limitMs: deadline.limitMs,
 				signal: options.signal,

@@ -6,6 +6,7 @@ import { InputError } from '../../core/errors.ts';
 import type { JobAdapter } from '../../core/job.ts';
 import type { PollingPlan } from '../../core/waiter.ts';
 import type { InvokeAI, ItemFilter } from './api.ts';
+import { flowOfItem, itemsAhead, runTimeOfItem, runTimesOfFlow } from './itemTiming.ts';
 import type { OutputSelection } from './outputs.ts';
 import type { NodeLabels } from './queueItem.ts';
 import { itemStatus, itemSummary } from './queueItem.ts';
@@ -18,6 +19,9 @@ import type { QueueItem } from './schemas.ts';
  * minutes, and a read returns the whole session, so denser polling buys little).
  */
 export const INVOKEAI_POLLING: Partial<PollingPlan> = { maxMs: 3_000 };
+
+/** Queue items read to learn how long a workflow runs (once an hour per workflow; each comes with its session). */
+const RUN_TIME_HISTORY_ITEMS = 50;
 
 export const INVOKEAI_JOB_WORDS = { service: 'InvokeAI', noun: 'queue item' } as const;
 
@@ -44,6 +48,16 @@ export function invokeaiJobs(invokeai: InvokeAI, options: InvokeAIJobOptions = {
 		cancel: (id) => invokeai.cancelItem(itemIdFrom(id), { afterStop: true }).then(() => undefined),
 		results: (item, signal) => invokeai.results(item, { outputs: options.outputs, labels, signal }),
 		summary: itemSummary,
+		flowKey: (item) => {
+			const flow = flowOfItem(item);
+			return flow === undefined ? undefined : `${invokeai.baseUrl} ${flow}`;
+		},
+		runTimeMs: runTimeOfItem,
+		async recentRunTimes(item, signal) {
+			const flow = flowOfItem(item);
+			return flow === undefined ? [] : runTimesOfFlow((await invokeai.listItems({ limit: RUN_TIME_HISTORY_ITEMS }, signal)).items, flow);
+		},
+		jobsAhead: async (item, signal) => itemsAhead(await invokeai.queueStatus(signal), item),
 		// Newest first by item id (ids only grow), a page at a time.
 		async listJobs({ page, signal }) {
 			const before = page === undefined ? undefined : itemIdFrom(page);

@@ -25,6 +25,8 @@ export interface WaitForItemsOptions<Job> {
 	onJobFinished?(finished: FinishedJob<Job>): void | Promise<void>;
 	/** A failed item leaves the run's other items running instead of cancelling them. */
 	keepOthersOnFailure?: boolean;
+	/** When the items were queued (our clock): none started before. */
+	submittedAt?: number;
 }
 
 export async function waitForItems<Job>(adapter: JobAdapter<Job>, ids: string[], options: WaitForItemsOptions<Job>): Promise<FinishedJob<Job>[]> {
@@ -36,6 +38,7 @@ export async function waitForItems<Job>(adapter: JobAdapter<Job>, ids: string[],
 				timeoutMs: Math.max(0, options.endsAt - options.env.now()),
 				limitMs: options.limitMs,
 				signal: options.signal,
+				submittedAt: options.submittedAt,
 				onProgress: options.onProgress && ((progress, job) => options.onProgress?.(progress, job, { index, count: ids.length })),
 			});
 			const done = { job, files: adapter.results(job, options.signal) };

@@ -12,6 +12,7 @@ import { streamedFile } from '../../core/files.ts';
 import type { ApiRequest } from '../../core/http.ts';
 import type { JobFile } from '../../core/job.ts';
 import { jobLabel } from '../../core/job.ts';
+import { lookAgainUntilFound } from '../../core/lostJob.ts';
 import type { RetryPolicy } from '../../core/retry.ts';
 import { mayHaveBeenCarriedOut } from '../../core/retry.ts';
 import type { FinishedJob } from '../../core/run.ts';
@@ -86,9 +87,11 @@ export interface WaitOptions {
 	/** With the phase, percent and `stage` (the title of the node running now). */
 	onProgress?(progress: WaitProgress, session: PortraitSession): void;
 	plan?: Partial<PollingPlan>;
+	/** When the run was started (our clock), if the wait follows its start. */
+	submittedAt?: number;
 }
 
-export interface PortraitRunOptions extends Omit<WaitOptions, 'limitMs'> {
+export interface PortraitRunOptions extends Omit<WaitOptions, 'limitMs' | 'submittedAt'> {
 	/** Text values by ComfyUI node id, e.g. `{ "229": "cat" }`; checked against workflow-info first. An empty value keeps the workflow's default. */
 	userInputs?: UserInputValues;
 	/** Called once the server has accepted the run, before the wait: the session id to look up later. */
@@ -268,6 +271,7 @@ export class PetPortrait {
 				signal: options.signal,
 				onProgress: options.onProgress,
 				plan: options.plan,
+				submittedAt: options.submittedAt,
 			});
 		} catch (error) {
 			throw withNoCancelNote(error, id);
@@ -309,9 +313,11 @@ export class PetPortrait {
 			await untilOpen(lease.channel, env, SOCKET_OPEN_WAIT_MS, options.signal);
 			options.signal?.throwIfAborted();
 			// Not abortable once sent: a run could start whose end nobody awaits. The wait sees the signal.
+			const submittedAt = env.now();
 			const started = await bounded.start(kind, sessionId, userInputs, { before });
 			options.onSubmitted?.(started);
 			const session = await bounded.waitForSession(sessionId, {
+				submittedAt,
 				timeoutMs: Math.max(0, deadline.at - env.now()),
 				limitMs: deadline.limitMs,
 				signal: options.signal,
@@ -394,15 +400,18 @@ export class PetPortrait {
 
 	/** The run a lost generate or regenerate made, read from the session's status. */
 	private async findLostStart(request: StartRequest, lost: GenflowsError): Promise<StartedPortrait> {
-		let after: SessionStatus;
+		let after: SessionStatus | undefined;
+		let last: SessionStatus | undefined;
 		try {
-			after = await this.readStatus(request.sessionId, { timeoutMs: RECOVERY_TIMEOUT_MS, ignoresDeadline: true, mustFinish: true });
+			// The server may still be starting it: a session that shows no run yet is read again (lostJob.ts).
+			after = await lookAgainUntilFound(this.http.env, async () => {
+				last = await this.readStatus(request.sessionId, { timeoutMs: RECOVERY_TIMEOUT_MS, ignoresDeadline: true, mustFinish: true });
+				return showsLostStart(last, request) ? last : undefined;
+			});
 		} catch (error) {
 			throw lostStartError(request, lost, `reading the session failed too (${error instanceof Error ? error.message : String(error)})`);
 		}
-		if (!showsLostStart(after, request)) {
-			throw lostStartError(request, lost, `the session shows no run started since (status "${after.status}")`);
-		}
+		if (!after) throw lostStartError(request, lost, `the session shows no run started since (status "${last?.status}")`);
 		const promptId = after.promptId ?? undefined;
 		if (promptId) this.prompts.set(request.sessionId, promptId);
 		this.http.env.logger?.info(`Pet Portrait: the answer to ${request.kind} for session ${request.sessionId} was lost; the session shows the run (status "${after.status}")`);

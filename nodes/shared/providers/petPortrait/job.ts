@@ -6,7 +6,7 @@ import type { JobAdapter } from '../../core/job.ts';
 import type { PollingPlan } from '../../core/waiter.ts';
 import type { PetPortrait } from './api.ts';
 import type { PortraitSession } from './sessionState.ts';
-import { resultImageOf, sessionStatus } from './sessionState.ts';
+import { resultImageOf, runTimeOfSession, sessionStatus } from './sessionState.ts';
 
 /**
  * The WebSocket wakes the waiter on every change, so polling is the safety net: never more than
@@ -55,5 +55,8 @@ export function petPortraitJobs(petPortrait: PetPortrait): JobAdapter<PortraitSe
 		results: (session, signal) => petPortrait.results(session, signal),
 		summary: sessionSummary,
 		subscribe: (id, wake) => petPortrait.follow(id, wake),
+		// A server runs one workflow; the API lists no sessions, so run times are learnt from the ones waited for.
+		flowKey: () => `${petPortrait.baseUrl} portrait`,
+		runTimeMs: runTimeOfSession,
 	};
 }

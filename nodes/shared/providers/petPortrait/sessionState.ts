@@ -98,3 +98,10 @@ function failureText(session: PortraitSession): string {
 	const where = session.currentNodeInfo?.title ? ` (at node "${session.currentNodeInfo.title}")` : '';
 	return said ? `${said}${where}` : `the server reports the generation failed, without a message${where}`;
 }
+
+/** How long a finished portrait run took, by the server's clock (`startTime` to `endTime`). */
+export function runTimeOfSession(session: PortraitSession): number | undefined {
+	if (sessionStatus(session).phase !== 'succeeded' || !session.startTime || !session.endTime) return undefined;
+	const ms = Date.parse(session.endTime) - Date.parse(session.startTime);
+	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}

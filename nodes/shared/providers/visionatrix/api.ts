@@ -8,6 +8,7 @@ import { requireWholeNumber } from '../../core/inputChecks.ts';
 import type { DownloadedFile } from '../../core/files.ts';
 import type { JobFile } from '../../core/job.ts';
 import { jobLabel } from '../../core/job.ts';
+import { lookAgainUntilFound } from '../../core/lostJob.ts';
 import type { FormPart } from '../../core/http.ts';
 import { downloadedFile, streamedFile } from '../../core/files.ts';
 import type { RetryPolicy } from '../../core/retry.ts';
@@ -15,6 +16,7 @@ import { mayHaveBeenCarriedOut } from '../../core/retry.ts';
 import type { BaseUrlRules } from '../../core/urls.ts';
 import type { FinishedJob } from '../../core/run.ts';
 import { cancelQuietly, waitForAll } from '../../core/run.ts';
+import { bodyText } from '../../core/http.ts';
 import type { PollingPlan, WaitProgress } from '../../core/waiter.ts';
 import { waitFor } from '../../core/waiter.ts';
 import type { Flow, TaskDetails, TaskOutput, TaskRunResults, TaskShort, UserInfo } from './schemas.ts';
@@ -30,7 +32,7 @@ import type { TaskInput } from './taskInput.ts';
 import { buildTaskForm, refusedByComfyUi } from './taskInput.ts';
 import { lostSubmissionError, tasksOfLostSubmission, withFingerprint } from './lostTask.ts';
 import { VISIONATRIX_JOB_WORDS, visionatrixJobs } from './job.ts';
-import { isTaskFinished, taskStatus } from './taskState.ts';
+import { isTaskFinished, parseTaskState, taskStatus } from './taskState.ts';
 
 export const VISIONATRIX_DEFAULT_URL = 'http://localhost:8288';
 
@@ -172,19 +174,27 @@ export class Visionatrix {
 	 * flow whose stored inputs match what was sent (the seed, which we chose, makes them unique).
 	 */
 	private async findLostSubmission(flow: Flow, input: TaskInput, form: FormPart[], lost: GenflowsError): Promise<TaskRunResults> {
-		let tasks: TaskShort[];
+		let ours: TaskShort[] | undefined;
 		try {
 			const query = { name: flow.name, group_scope: input.groupScope ?? 1, only_parent: true };
-			const found = await this.http.json(
-				{ method: 'GET', path: '/vapi/tasks/progress-summary', query, timeoutMs: RECOVERY_TIMEOUT_MS, ignoresDeadline: true, mustFinish: true },
-				taskMapSchema,
-			);
-			tasks = Object.values(found).sort((a, b) => b.task_id - a.task_id);
+			// The server may still be creating it: a look that finds nothing is made again (lostJob.ts).
+			ours = await lookAgainUntilFound(this.http.env, async () => {
+				const found = await this.http.json(
+					{ method: 'GET', path: '/vapi/tasks/progress-summary', query, timeoutMs: RECOVERY_TIMEOUT_MS, ignoresDeadline: true, mustFinish: true },
+					taskMapSchema,
+				);
+				const candidates = tasksOfLostSubmission(flow, input, form, Object.values(found).sort((a, b) => b.task_id - a.task_id));
+				return candidates.length > 0 ? candidates : undefined;
+			});
 		} catch (error) {
 			throw lostSubmissionError(flow, lost, `looking for it failed too (${error instanceof Error ? error.message : String(error)})`);
 		}
-		const ours = tasksOfLostSubmission(flow, input, form, tasks);
-		if (ours.length === 0) throw lostSubmissionError(flow, lost, 'no task with these inputs was found');
+		if (!ours) throw lostSubmissionError(flow, lost, 'no task with these inputs was found');
+		// More candidates than tasks sent: taking one would wait for (or delete) a task of someone else's.
+		if (ours.length > (input.count ?? 1)) {
+			const ids = ours.map((task) => task.task_id).sort((a, b) => a - b);
+			throw lostSubmissionError(flow, lost, `${ids.length} tasks with these inputs were found (${ids.join(', ')}), and which this request made cannot be told`);
+		}
 		const ids = ours.map((task) => task.task_id).sort((a, b) => a - b);
 		this.http.env.logger?.info(`Visionatrix: the answer to creating a task of "${flow.name}" was lost; found task ${ids.join(', ')} on the server`);
 		return { tasks_ids: ids, outputs: ours[0].outputs };
@@ -192,6 +202,19 @@ export class Visionatrix {
 
 	getTask(taskId: number, signal?: AbortSignal): Promise<TaskDetails> {
 		return this.http.json({ method: 'GET', path: `/vapi/tasks/progress/${checkTaskId(taskId)}`, signal }, taskDetailsSchema);
+	}
+
+	/**
+	 * A task as the waiter reads it, by the same request as getTask: while the task runs, its
+	 * ComfyUI graph (`flow_comfy`, most of the answer) is cut from the text unparsed and only the
+	 * fields every task has are checked; once it has ended, the whole task is (BENCHMARKS.md has
+	 * the CPU per read).
+	 */
+	async getTaskState(taskId: number, signal?: AbortSignal): Promise<TaskShort | TaskDetails> {
+		const path = `/vapi/tasks/progress/${checkTaskId(taskId)}`;
+		const context = `Visionatrix GET ${path}`;
+		const response = await this.http.send({ method: 'GET', path, signal, headers: { accept: 'application/json' } });
+		return parseTaskState(bodyText(response.body), context);
 	}
 
 	/** The caller's tasks, oldest first. `details` adds `flow_comfy` and timestamps (much larger). */
@@ -330,10 +353,12 @@ export class Visionatrix {
 		const deadline = bounded.http.deadline ?? { at: this.http.env.now() + options.timeoutMs, limitMs: options.timeoutMs };
 		// Not abortable once sent: aborting could leave a task that was created but whose id we never
 		// learn. If the signal fires meanwhile, the wait below sees it and deletes the tasks.
+		const submittedAt = this.http.env.now();
 		const created = await bounded.createTask(flow, input);
 		options.onSubmitted?.(created);
 		return (await waitForAll(visionatrixJobs(bounded), created.tasks_ids.map(String), {
 			env: this.http.env,
+			submittedAt,
 			endsAt: deadline.at,
 			limitMs: deadline.limitMs,
 			signal: options.signal,

@@ -7,6 +7,7 @@ import type { PollingPlan } from '../../core/waiter.ts';
 import type { TaskFilter, Visionatrix } from './api.ts';
 import type { TaskShort } from './schemas.ts';
 import { taskStatus } from './taskState.ts';
+import { runTimesOfFlow, tasksAhead } from './taskTiming.ts';
 
 /**
  * Visionatrix writes progress per sampler step and jumps to 100 % from wherever the last step
@@ -28,11 +29,15 @@ export function visionatrixJobs(visionatrix: Visionatrix, filter: TaskFilter = {
 		...VISIONATRIX_JOB_WORDS,
 		polling: VISIONATRIX_POLLING,
 		id: (task) => String(task.task_id),
-		read: (id, signal) => visionatrix.getTask(taskIdFrom(id), signal),
+		read: (id, signal) => visionatrix.getTaskState(taskIdFrom(id), signal),
 		status: taskStatus,
 		cancel: (id) => visionatrix.cancelTask(taskIdFrom(id)),
 		results: (task, signal) => visionatrix.results(task, signal),
 		summary: taskSummary,
+		flowKey: (task) => `${visionatrix.http.baseUrl} ${task.name}`,
+		runTimeMs: (task) => (taskStatus(task).phase === 'succeeded' && task.execution_time > 0 ? task.execution_time * 1000 : undefined),
+		recentRunTimes: async (task, signal) => runTimesOfFlow((await visionatrix.listTasks({ name: task.name, onlyParent: true }, { signal })) as TaskShort[], task.name),
+		jobsAhead: async (task, signal) => tasksAhead((await visionatrix.listTasks({ onlyParent: true }, { signal })) as TaskShort[], task),
 		// One page: the server lists every task of the caller at once (ids only grow, so they order them).
 		async listJobs({ signal }) {
 			const tasks = (await visionatrix.listTasks({ ...filter, onlyParent: true }, { signal })) as TaskShort[];

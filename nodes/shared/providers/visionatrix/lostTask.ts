@@ -43,12 +43,14 @@ export function lostSubmissionError(flow: Flow, lost: GenflowsError, why: string
 /**
  * The tasks a lost create made, among the caller's tasks of that flow (newest first): those whose
  * stored inputs match what was sent, told apart by the seed we chose where the flow takes one,
- * else the newest unfinished ones.
+ * else the unfinished ones. More than `count` of them (a seed of the user's used before, or two
+ * identical file-input tasks still running) means the caller cannot tell which are its own.
  */
 export function tasksOfLostSubmission(flow: Flow, input: TaskInput, form: FormPart[], newestFirst: TaskShort[]): TaskShort[] {
 	const count = input.count ?? 1;
 	const matching = newestFirst.filter((task) => sentInputsMatch(flow, form, task));
-	if (input.seed === undefined) return matching.filter((task) => task.error === '' && task.progress < 100).slice(0, count);
+	// Every candidate, not the first `count` of them: when there are more, which are ours cannot be told.
+	if (input.seed === undefined) return matching.filter((task) => task.error === '' && task.progress < 100);
 	return matching.filter((task) => {
 		const offset = Number(task.input_params?.seed) - (input.seed as number);
 		return Number.isInteger(offset) && offset >= 0 && offset < count;

@@ -58,6 +58,8 @@ const taskShortShape = {
 	outputs: z.array(taskOutputSchema),
 	input_files: z.array(z.object({ file_name: z.string(), file_size: z.number() }).passthrough()).default([]),
 	execution_time: z.number().default(0),
+	/** Set while a worker holds the task: from the moment it takes it (progress still 0) to its end. */
+	locked_at: z.string().nullish(),
 	group_scope: z.number().int().default(1),
 	parent_task_id: z.number().int().nullable().default(null),
 };

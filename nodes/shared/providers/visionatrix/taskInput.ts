@@ -1,7 +1,7 @@
 // Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
 import { InputError } from '../../core/errors.ts';
 import type { FormPart } from '../../core/http.ts';
-import { requireWholeNumber } from '../../core/inputChecks.ts';
+import { requireImage, requireWholeNumber } from '../../core/inputChecks.ts';
 import type { Flow, InputParam } from './schemas.ts';
 
 export type FlowInputValue = string | number | boolean;
@@ -64,6 +64,8 @@ export function buildTaskForm(flow: Flow, input: TaskInput): FormPart[] {
 		if (file.data.byteLength === 0) {
 			throw new InputError(`files.${name}`, `The file "${file.fileName}" for input "${name}" of flow "${flow.name}" is empty (0 bytes).`);
 		}
+		// The server stores whatever it gets and the flow fails later, or makes a picture of noise.
+		if (param.type === 'image') requireImage(`files.${name}`, file);
 	}
 
 	for (const param of flow.input_params) {
