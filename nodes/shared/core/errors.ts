@@ -256,7 +256,9 @@ export function pointsAtAddress(error: unknown): boolean {
 
 /** True for the error an aborted signal produces, whichever runtime made it. */
 export function isAbortError(error: unknown): boolean {
-	return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+	// By name, not `instanceof Error`: a DOMException from another realm (a test sandbox, n8n's task runner) is one too.
+	const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+	return name === 'AbortError' || name === 'TimeoutError';
 }
 
 const CONNECT_PHASE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);

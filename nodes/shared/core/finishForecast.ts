@@ -31,10 +31,6 @@ export class FinishForecast {
 		this.expectation = expectation;
 	}
 
-	get knowsRunTime(): boolean {
-		return this.expectation !== undefined && !this.dropped;
-	}
-
 	sawQueued(now: number): void {
 		this.notStartedAt = now;
 		this.seenRunningAt = undefined;

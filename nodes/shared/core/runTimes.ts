@@ -4,6 +4,7 @@
 // for nearly the same time, and every backend records it, so the waiter can learn, from the
 // server's own history and from the jobs it watches, when a running job will end, and poll only
 // around then.
+import { isAbortError } from './errors.ts';
 
 /** When a job of a flow is expected to end, in ms of run time (from its start). */
 export interface RunTimeExpectation {
@@ -77,10 +78,12 @@ export class RunTimeHistory {
 						if (ms > 0 && Number.isFinite(ms) && !known.has(ms)) entry.samples.push({ ms, at: now });
 					}
 					entry.samples.length = Math.min(entry.samples.length, this.limits.maxSamples);
-				} catch {
-					// The history is a help, not a need: the waiter works without it.
-				} finally {
 					entry.fetchedAt = now;
+				} catch (error) {
+					// The history is a help, not a need: the waiter works without it. A fetch cut short
+					// by a stop was no answer: the next wait asks again.
+					if (!isAbortError(error)) entry.fetchedAt = now;
+				} finally {
 					entry.fetching = undefined;
 				}
 			})();

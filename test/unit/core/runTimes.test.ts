@@ -63,6 +63,15 @@ describe('RunTimeHistory', () => {
 		expect(fetch).toHaveBeenCalledTimes(1);
 	});
 
+	it('asks again after a fetch cut short by a stop', async () => {
+		const history = new RunTimeHistory();
+		const aborted = jest.fn(async (): Promise<number[]> => {
+			throw new DOMException('stopped', 'AbortError');
+		});
+		expect(await history.expect('a', 0, aborted)).toBeUndefined();
+		expect((await history.expect('a', 10, async () => [4_000]))?.typicalMs).toBe(4_000);
+	});
+
 	it('keeps only the newest run times, forgets old ones, and bounds the flows it remembers', async () => {
 		const history = new RunTimeHistory({ maxSamples: 3, maxAgeMs: 1_000, maxFlows: 2 });
 		for (const ms of [1_000, 2_000, 3_000, 4_000]) history.record('a', ms, 0);

@@ -1,4 +1,4 @@
-import { isRunFinished, runStatus, runTimeOfRun } from '../../../nodes/shared/providers/flowscale/runState.ts';
+import { isRunFinished, runsAhead, runStatus, runTimeOfRun } from '../../../nodes/shared/providers/flowscale/runState.ts';
 
 describe('Flowscale run status', () => {
 	it('takes completed as success, whatever its case', () => {
@@ -31,6 +31,16 @@ describe('Flowscale run status', () => {
 			expect(isRunFinished({ status })).toBe(false);
 		}
 		expect(isRunFinished({ status: 'cancelled' })).toBe(true);
+	});
+
+	it('counts the runs a container takes first: those running, then those waiting that are older, per busy container', () => {
+		const run = (id: string, status: string, created: number, workflow = 'w') => ({ run_id: id, status, workflow_id: workflow, created_at: `2024-01-15T10:00:${String(created).padStart(2, '0')}Z`, inputs: [], outputs: [], output_names: [] });
+		const runs = [run('a', 'running', 1), run('b', 'running', 2), run('c', 'queued', 3), run('d', 'queued', 4), run('e', 'queued', 5), run('f', 'completed', 0)];
+		// Two running, one older waiting: three ahead on two containers.
+		expect(runsAhead(runs, { run_id: 'd' })).toEqual({ ahead: 1.5, sameFlow: true });
+		expect(runsAhead(runs.map((other) => (other.run_id === 'c' ? { ...other, workflow_id: 'x' } : other)), { run_id: 'd' })).toEqual({ ahead: 1.5, sameFlow: false });
+		expect(runsAhead(runs, { run_id: 'a' })).toEqual({ ahead: 0 });
+		expect(runsAhead(runs, { run_id: 'zz' })).toBeUndefined();
 	});
 
 	it('measures a completed run by the server clock, and nothing else', () => {

@@ -4,7 +4,7 @@
 import type { JobAdapter } from '../../core/job.ts';
 import type { PollingPlan } from '../../core/waiter.ts';
 import type { Flowscale } from './api.ts';
-import { runStatus, runTimeOfRun } from './runState.ts';
+import { runsAhead, runStatus, runTimeOfRun } from './runState.ts';
 import type { Run } from './schemas.ts';
 
 /**
@@ -42,6 +42,8 @@ export function flowscaleJobs(flowscale: Flowscale, filter: RunFilter = {}): Job
 			const list = await flowscale.listRuns({ groupId: filter.groupId, sortBy: 'completed_at', sortOrder: 'desc', pageSize: 50 }, signal);
 			return list.runs.filter((other) => other.workflow_id === run.workflow_id).map(runTimeOfRun).filter((ms): ms is number => ms !== undefined);
 		},
+		// The deployment's containers serve every group: the whole list, newest first.
+		jobsAhead: async (run, signal) => runsAhead((await flowscale.listRuns({ sortBy: 'created_at', sortOrder: 'desc', pageSize: 100 }, signal)).runs, run),
 		// Newest first by creation, a page at a time, so that a burst of runs between two polls is read to its end.
 		async listJobs({ page, signal }) {
 			const number = page === undefined ? 1 : Number(page);

@@ -1,4 +1,5 @@
 // Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
+import type { QueuePlace } from '../../core/job.ts';
 import type { JobStatus } from '../../core/waiter.ts';
 import type { Run } from './schemas.ts';
 
@@ -52,4 +53,20 @@ export function runTimeOfRun(run: Run): number | undefined {
 	if (runStatus(run).phase !== 'succeeded' || !run.started_at || !run.completed_at) return undefined;
 	const ms = Date.parse(run.completed_at) - Date.parse(run.started_at);
 	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+/**
+ * Runs a container takes before `ours`: those running (the containers busy) and those waiting that
+ * were created before it, per container busy, and whether they all run our workflow; 0 once ours
+ * runs; undefined when `runs` (the newest page of the list) does not hold it.
+ */
+export function runsAhead(runs: Run[], ours: Pick<Run, 'run_id'>): QueuePlace | undefined {
+	const mine = runs.find((run) => run.run_id === ours.run_id);
+	if (!mine) return undefined;
+	if (runStatus(mine).phase !== 'queued') return { ahead: 0 };
+	const others = runs.filter((run) => run.run_id !== mine.run_id);
+	const running = others.filter((run) => runStatus(run).phase === 'running');
+	const waitingBefore = others.filter((run) => runStatus(run).phase === 'queued' && Date.parse(run.created_at ?? '') < Date.parse(mine.created_at ?? ''));
+	const ahead = [...running, ...waitingBefore];
+	return { ahead: ahead.length / Math.max(1, running.length), sameFlow: ahead.every((run) => run.workflow_id === mine.workflow_id) };
 }
