@@ -2,14 +2,15 @@
 // (n8nContext.ts): the credentials each provider's node takes for a simulator's address, and one
 // execute() call. Shared by the integration tests (test/integration/<provider>/nodeSetup.ts), the
 // reliability tests and the chaos run (bench/chaos/); no jest here.
-import type { ICredentialDataDecryptedObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { FlowscaleRun } from '../../nodes/FlowscaleRun/FlowscaleRun.node.ts';
 import { InvokeAiWorkflow } from '../../nodes/InvokeAiWorkflow/InvokeAiWorkflow.node.ts';
 import { PetPortrait } from '../../nodes/PetPortrait/PetPortrait.node.ts';
 import { VisionatrixTask } from '../../nodes/VisionatrixTask/VisionatrixTask.node.ts';
 import type { ContextOptions, ParameterValue } from './n8nContext.ts';
-import { executeContext } from './n8nContext.ts';
+import { executeContext, pollContext } from './n8nContext.ts';
+import type { NodeClass } from './registry.ts';
 import { nodeTypeOf } from './registry.ts';
 
 export type ActionNodeName = 'visionatrix' | 'flowscale' | 'petPortrait' | 'invokeai';
@@ -58,6 +59,32 @@ export async function runActionNode(
 	const { context, recorder } = executeContext({ nodeType: type, credentials, parameters, ...extra });
 	const [output] = await node.execute.call(context);
 	return { output, logs: recorder.logs, requests: recorder.requests };
+}
+
+interface PollingNode {
+	poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null>;
+}
+
+/**
+ * One poll of a trigger node with the given static data (its cursor) and parameters: `fired` is
+ * its first output, or null when nothing fired.
+ */
+export async function pollTriggerNode(
+	trigger: PollingNode,
+	credentials: ICredentialDataDecryptedObject,
+	staticData: IDataObject,
+	parameters: Record<string, unknown>,
+	mode: 'trigger' | 'manual' = 'trigger',
+): Promise<{ fired: INodeExecutionData[] | null; logs: string[] }> {
+	const { context, recorder } = pollContext({
+		nodeType: nodeTypeOf(trigger.constructor as NodeClass),
+		credentials,
+		parameters: { includeFailures: false, options: {}, ...parameters },
+		staticData,
+		mode,
+	});
+	const result = await trigger.poll.call(context);
+	return { fired: result ? result[0] : null, logs: recorder.logs };
 }
 
 /** The bytes of a binary property of an output item (the context keeps them in the item, base64). */

@@ -79,6 +79,19 @@ export interface QueuePlace {
 	sameFlow?: boolean;
 }
 
+/**
+ * A queued job's place among the other jobs a server lists: those running (the workers busy) and
+ * those waiting that it takes first, per worker busy, and whether they all run the same flow.
+ */
+export function queuePlaceAmong<Job>(
+	others: Job[],
+	how: { running(job: Job): boolean; waitingBefore(job: Job): boolean; sameFlow(job: Job): boolean },
+): QueuePlace {
+	const running = others.filter(how.running);
+	const ahead = [...running, ...others.filter((job) => !how.running(job) && how.waitingBefore(job))];
+	return { ahead: ahead.length / Math.max(1, running.length), sameFlow: ahead.every(how.sameFlow) };
+}
+
 /** "Visionatrix task 42", the way every message names a job. */
 export function jobLabel(adapter: Pick<JobAdapter<unknown>, 'service' | 'noun'>, id: string): string {
 	return `${adapter.service} ${adapter.noun} ${id}`;

@@ -103,6 +103,16 @@ export class RunTimeHistory {
 	}
 }
 
+/**
+ * Milliseconds between two of a server's timestamps (its own clock at both ends, so no clock skew
+ * matters), or undefined when either is missing or unreadable; `parse` reads the server's format.
+ */
+export function runTimeBetween(start: string | null | undefined, end: string | null | undefined, parse: (text: string) => number = Date.parse): number | undefined {
+	if (!start || !end) return undefined;
+	const ms = parse(end) - parse(start);
+	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
 /** The history every waiter of this process shares, unless given its own. */
 export const sharedRunTimeHistory = new RunTimeHistory();
 

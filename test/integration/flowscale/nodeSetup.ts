@@ -5,8 +5,8 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } 
 import { FlowscaleRun } from '../../../nodes/FlowscaleRun/FlowscaleRun.node.ts';
 import { FlowscaleTrigger } from '../../../nodes/FlowscaleTrigger/FlowscaleTrigger.node.ts';
 import type { ContextOptions, ParameterValue } from '../../helpers/n8nContext.ts';
-import { executeContext, loadOptionsContext, pollContext } from '../../helpers/n8nContext.ts';
-import { flowscaleCredentials } from '../../helpers/providerNodes.ts';
+import { executeContext, loadOptionsContext } from '../../helpers/n8nContext.ts';
+import { flowscaleCredentials, pollTriggerNode } from '../../helpers/providerNodes.ts';
 import { nodeTypeOf } from '../../helpers/registry.ts';
 import type { FlowscaleSimulator } from '../../simulators/flowscale/index.ts';
 
@@ -36,14 +36,8 @@ export async function pollTrigger(
 	parameters: Record<string, unknown> = {},
 	mode: 'trigger' | 'manual' = 'trigger',
 ): Promise<INodeExecutionData[][] | null> {
-	const { context } = pollContext({
-		nodeType: nodeTypeOf(FlowscaleTrigger),
-		credentials: credentialsFor(simulator),
-		parameters: { includeFailures: false, options: {}, ...parameters },
-		staticData,
-		mode,
-	});
-	return await trigger.poll.call(context);
+	const { fired } = await pollTriggerNode(trigger, credentialsFor(simulator), staticData, parameters, mode);
+	return fired && [fired];
 }
 
 /** The Workflow list as the editor asks for it. */

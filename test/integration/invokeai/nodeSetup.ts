@@ -7,8 +7,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { InvokeAiTrigger } from '../../../nodes/InvokeAiTrigger/InvokeAiTrigger.node.ts';
 import { InvokeAiWorkflow } from '../../../nodes/InvokeAiWorkflow/InvokeAiWorkflow.node.ts';
 import type { ContextOptions, ParameterValue } from '../../helpers/n8nContext.ts';
-import { executeContext, loadOptionsContext, pollContext } from '../../helpers/n8nContext.ts';
-import { openCredentials } from '../../helpers/providerNodes.ts';
+import { executeContext, loadOptionsContext } from '../../helpers/n8nContext.ts';
+import { openCredentials, pollTriggerNode } from '../../helpers/providerNodes.ts';
 import { nodeTypeOf } from '../../helpers/registry.ts';
 import type { InvokeAiSimulator } from '../../simulators/invokeai/index.ts';
 
@@ -33,21 +33,13 @@ export async function runNode(simulator: InvokeAiSimulator, parameters: Record<s
 	return { output, logs: recorder.logs, requests: recorder.requests };
 }
 
-export async function pollTrigger(
+export function pollTrigger(
 	simulator: InvokeAiSimulator,
 	staticData: IDataObject,
 	parameters: Record<string, unknown>,
 	mode: 'trigger' | 'manual' = 'trigger',
 ): Promise<{ fired: INodeExecutionData[] | null; logs: string[] }> {
-	const { context, recorder } = pollContext({
-		nodeType: nodeTypeOf(InvokeAiTrigger),
-		credentials: credentialsFor(simulator.url),
-		parameters: { includeFailures: false, options: {}, ...parameters },
-		staticData,
-		mode,
-	});
-	const result = await trigger.poll.call(context);
-	return { fired: result ? result[0] : null, logs: recorder.logs };
+	return pollTriggerNode(trigger, credentialsFor(simulator.url), staticData, parameters, mode);
 }
 
 export function loadContext(simulator: InvokeAiSimulator, parameters: Record<string, unknown>) {

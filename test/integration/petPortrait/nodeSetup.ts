@@ -7,8 +7,8 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { PetPortrait } from '../../../nodes/PetPortrait/PetPortrait.node.ts';
 import { PetPortraitTrigger } from '../../../nodes/PetPortraitTrigger/PetPortraitTrigger.node.ts';
 import type { ContextOptions, ParameterValue } from '../../helpers/n8nContext.ts';
-import { executeContext, loadOptionsContext, pollContext } from '../../helpers/n8nContext.ts';
-import { openCredentials } from '../../helpers/providerNodes.ts';
+import { executeContext, loadOptionsContext } from '../../helpers/n8nContext.ts';
+import { openCredentials, pollTriggerNode } from '../../helpers/providerNodes.ts';
 import { nodeTypeOf } from '../../helpers/registry.ts';
 import type { PetPortraitSimulator, PetPortraitSimulatorOptions, SimSession } from '../../simulators/petPortrait/index.ts';
 import { startPetPortraitSimulator } from '../../simulators/petPortrait/index.ts';
@@ -55,21 +55,13 @@ export async function runNode(target: PetPortraitSimulator | string, parameters:
 }
 
 /** One poll of the trigger with the given static data and parameters. */
-export async function pollTrigger(
+export function pollTrigger(
 	simulator: PetPortraitSimulator,
 	staticData: IDataObject,
 	parameters: Record<string, unknown>,
 	mode: 'trigger' | 'manual' = 'trigger',
 ): Promise<{ fired: INodeExecutionData[] | null; logs: string[] }> {
-	const { context, recorder } = pollContext({
-		nodeType: nodeTypeOf(PetPortraitTrigger),
-		credentials: credentialsFor(simulator.url),
-		parameters: { includeFailures: false, options: {}, ...parameters },
-		staticData,
-		mode,
-	});
-	const result = await trigger.poll.call(context);
-	return { fired: result ? result[0] : null, logs: recorder.logs };
+	return pollTriggerNode(trigger, credentialsFor(simulator.url), staticData, parameters, mode);
 }
 
 /** The Input list of User Inputs, as the editor loads it. */

@@ -1,5 +1,7 @@
 // Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
 import type { QueuePlace } from '../../core/job.ts';
+import { queuePlaceAmong } from '../../core/job.ts';
+import { runTimeBetween } from '../../core/runTimes.ts';
 import type { JobStatus } from '../../core/waiter.ts';
 import type { Run } from './schemas.ts';
 
@@ -50,9 +52,7 @@ function errorTextOf(run: Record<string, unknown>): string {
 
 /** How long a completed run ran, by the server's clock (`started_at` to `completed_at`). */
 export function runTimeOfRun(run: Run): number | undefined {
-	if (runStatus(run).phase !== 'succeeded' || !run.started_at || !run.completed_at) return undefined;
-	const ms = Date.parse(run.completed_at) - Date.parse(run.started_at);
-	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+	return runStatus(run).phase === 'succeeded' ? runTimeBetween(run.started_at, run.completed_at) : undefined;
 }
 
 /**
@@ -64,9 +64,12 @@ export function runsAhead(runs: Run[], ours: Pick<Run, 'run_id'>): QueuePlace | 
 	const mine = runs.find((run) => run.run_id === ours.run_id);
 	if (!mine) return undefined;
 	if (runStatus(mine).phase !== 'queued') return { ahead: 0 };
-	const others = runs.filter((run) => run.run_id !== mine.run_id);
-	const running = others.filter((run) => runStatus(run).phase === 'running');
-	const waitingBefore = others.filter((run) => runStatus(run).phase === 'queued' && Date.parse(run.created_at ?? '') < Date.parse(mine.created_at ?? ''));
-	const ahead = [...running, ...waitingBefore];
-	return { ahead: ahead.length / Math.max(1, running.length), sameFlow: ahead.every((run) => run.workflow_id === mine.workflow_id) };
+	return queuePlaceAmong(
+		runs.filter((run) => run.run_id !== mine.run_id),
+		{
+			running: (run) => runStatus(run).phase === 'running',
+			waitingBefore: (run) => runStatus(run).phase === 'queued' && Date.parse(run.created_at ?? '') < Date.parse(mine.created_at ?? ''),
+			sameFlow: (run) => run.workflow_id === mine.workflow_id,
+		},
+	);
 }

@@ -4,6 +4,7 @@
 // `started_at`/`completed_at`) and how many items run before a pending one (InvokeAI runs one
 // item at a time, in order of item id within a priority).
 import type { QueuePlace } from '../../core/job.ts';
+import { runTimeBetween } from '../../core/runTimes.ts';
 import type { QueueItem, QueueStatus } from './schemas.ts';
 
 /**
@@ -19,9 +20,7 @@ export function flowOfItem(item: QueueItem): string | undefined {
 
 /** How long a completed item ran, by the server's clock. */
 export function runTimeOfItem(item: QueueItem): number | undefined {
-	if (item.status !== 'completed' || !item.started_at || !item.completed_at) return undefined;
-	const ms = serverTime(item.completed_at) - serverTime(item.started_at);
-	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+	return item.status === 'completed' ? runTimeBetween(item.started_at, item.completed_at, serverTime) : undefined;
 }
 
 /** Run times of the completed items of a workflow, newest first. */

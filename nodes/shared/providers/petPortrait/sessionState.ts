@@ -1,5 +1,6 @@
 // Runtime-neutral: web-standard APIs only (no node:, Deno, process), so n8n, Node and Deno share it.
 // A session's status word (and what its WebSocket said) as a phase the waiter understands.
+import { runTimeBetween } from '../../core/runTimes.ts';
 import type { JobStatus } from '../../core/waiter.ts';
 import type { PushNews } from './push.ts';
 import type { SessionStatus } from './schemas.ts';
@@ -101,7 +102,5 @@ function failureText(session: PortraitSession): string {
 
 /** How long a finished portrait run took, by the server's clock (`startTime` to `endTime`). */
 export function runTimeOfSession(session: PortraitSession): number | undefined {
-	if (sessionStatus(session).phase !== 'succeeded' || !session.startTime || !session.endTime) return undefined;
-	const ms = Date.parse(session.endTime) - Date.parse(session.startTime);
-	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+	return sessionStatus(session).phase === 'succeeded' ? runTimeBetween(session.startTime, session.endTime) : undefined;
 }

@@ -5,6 +5,7 @@
 // list holds only the caller's own tasks (the server filters it by owner), so tasks of other users
 // sharing the workers are not counted: the waiter re-checks, and learns the real pace from it.
 import type { QueuePlace } from '../../core/job.ts';
+import { queuePlaceAmong } from '../../core/job.ts';
 import type { TaskShort } from './schemas.ts';
 import { taskStatus } from './taskState.ts';
 
@@ -26,14 +27,9 @@ export function tasksAhead(tasks: TaskShort[], ours: Pick<TaskShort, 'task_id'>)
 	if (!mine) return undefined;
 	if (taskStatus(mine).phase !== 'queued') return { ahead: 0 };
 	const unfinished = tasks.filter((task) => task.task_id !== mine.task_id && !task.error && task.progress < 100);
-	const running = unfinished.filter(isRunning);
-	const waitingBefore = unfinished.filter(
-		(task) => !isRunning(task) && (task.priority > mine.priority || (task.priority === mine.priority && task.task_id < mine.task_id)),
-	);
-	const ahead = [...running, ...waitingBefore];
-	return { ahead: ahead.length / Math.max(1, running.length), sameFlow: ahead.every((task) => task.name === mine.name) };
-}
-
-function isRunning(task: TaskShort): boolean {
-	return taskStatus(task).phase === 'running';
+	return queuePlaceAmong(unfinished, {
+		running: (task) => taskStatus(task).phase === 'running',
+		waitingBefore: (task) => task.priority > mine.priority || (task.priority === mine.priority && task.task_id < mine.task_id),
+		sameFlow: (task) => task.name === mine.name,
+	});
 }
